@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto'
+import { STSClient } from '@aws-sdk/client-sts'
+import swagger, { type SwaggerOptions } from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import openapiGlue from 'fastify-openapi-glue'
+import { Agent, type Dispatcher } from 'undici'
+import { loadSpec, servedSpec } from './api/spec.js'
+import { createAuthenticate } from './auth/authenticate.js'
+import { createTokeninfoVerifier } from './auth/tokeninfo.js'
+import type { TokenVerifier } from './auth/verifier.js'
+import type { StsLike } from './aws/sts.js'
+import type { Config } from './config.js'
+import { installErrorHandlers } from './error-handler.js'
+import { getHealth } from './handlers/health.js'
+import { createGetKey } from './handlers/get-key.js'
+import { createLogger } from './log.js'
+
+/** Outside dependencies; each defaults to the real one. */
+export interface Deps {
+  logger?: FastifyBaseLogger
+  sts?: StsLike
+  verifier?: TokenVerifier
+  /** undici dispatcher for the token service */
+  dispatcher?: Dispatcher
+  /** seconds since the epoch */
+  now?: () => number
+}
+
+const STS_CONNECT_TIMEOUT_MS = 2000
+const STS_REQUEST_TIMEOUT_MS = 5000
+const MAX_HEADER_BYTES = 16 * 1024
+
+function defaultSts (config: Config): STSClient {
+  // Endpoint, credentials and retries come from the SDK's own settings
+  // (AWS_ENDPOINT_URL_STS, the default credential chain, AWS_MAX_ATTEMPTS).
+  return new STSClient({
+    region: config.awsRegion,
+    requestHandler: { connectionTimeout: STS_CONNECT_TIMEOUT_MS, requestTimeout: STS_REQUEST_TIMEOUT_MS }
+  })
+}
+
+/** Builds the ro2key Fastify app from validated config; never listens. */
+export async function buildApp (config: Config, deps: Deps = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger ?? createLogger(config.logLevel),
+    genReqId: () => randomUUID(),
+    routerOptions: { maxParamLength: 256 },
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    return503OnClosing: true
+  })
+  const owned: Array<() => unknown> = []
+  const sts = deps.sts ?? defaultSts(config)
+  if (!deps.sts) owned.push(() => (sts as STSClient).destroy())
+  const dispatcher = deps.dispatcher ?? new Agent({ connect: { timeout: config.tokeninfoTimeoutMs } })
+  if (!deps.dispatcher) owned.push(() => dispatcher.close())
+  const verifier = deps.verifier ?? createTokeninfoVerifier({
+    url: config.tokeninfoUrl as string,
+    timeoutMs: config.tokeninfoTimeoutMs,
+    teamClaim: config.teamClaim,
+    dispatcher,
+    now: deps.now ?? (() => Math.floor(Date.now() / 1000))
+  })
+  app.addHook('onClose', async () => { await Promise.all(owned.map((close) => close())) })
+  app.decorateRequest('principal', undefined)
+  app.decorateRequest('authentication', undefined)
+  app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id) })
+  installErrorHandlers(app)
+
+  const spec = loadSpec()
+  const document = servedSpec(spec, config.authUrl)
+  await app.register(swagger, { mode: 'static', specification: { document } } as SwaggerOptions)
+  await app.register(swaggerUi, { routePrefix: '/ui' })
+  for (const url of ['/openapi.json', '/swagger.json']) {
+    app.get(url, { schema: { hide: true } }, async () => app.swagger())
+  }
+  const authenticate = createAuthenticate(verifier, config.requiredScopes)
+  await app.register(openapiGlue, {
+    specification: spec,
+    serviceHandlers: { getKey: createGetKey(config, sts), getHealth },
+    securityHandlers: { oauth2: authenticate, bearer: authenticate },
+    // glue warns that no body parser exists for application/problem+json: it only
+    // ever appears in responses here, so that warning is noise.
+    logLevel: 'error'
+  })
+  return app
+}

@@ -1,0 +1,13 @@
+import type { Principal } from '../policy/decide.js'
+
+/** Turns a bearer token into a Principal, or throws an AppError (401, 502, 503). */
+export interface TokenVerifier {
+  verify (token: string): Promise<Principal>
+}
+
+/** Reads a claim that may be a list or a space/comma separated string. */
+export function listClaim (value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string' && v !== '')
+  if (typeof value === 'string') return value.split(/[\s,]+/).filter(Boolean)
+  return []
+}

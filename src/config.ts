@@ -1,0 +1,109 @@
+import { buildPolicy, loadPolicyFile, type Policy } from './policy/policy-file.js'
+import { parse } from 'yaml'
+
+export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov'
+
+export interface Config {
+  host: string
+  port: number
+  logLevel: string
+  /** e.g. arn:aws:iam::123456789012:role (no trailing slash) */
+  arnPrefix: string
+  partition: Partition
+  awsRegion: string
+  tokeninfoUrl: string | undefined
+  tokeninfoTimeoutMs: number
+  /** any one suffices; empty = no scope check */
+  requiredScopes: string[]
+  /** documentation only: shown as the token URL in the OpenAPI security scheme */
+  authUrl: string | undefined
+  teamClaim: string
+  policy: Policy
+}
+
+export type Env = Record<string, string | undefined>
+
+/** Thrown at boot with every configuration problem at once. */
+export class ConfigError extends Error {
+  constructor (readonly problems: string[]) {
+    super('invalid configuration:\n  - ' + problems.join('\n  - '))
+    this.name = 'ConfigError'
+  }
+}
+
+const ARN_PREFIX = /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role(\/[\w+=,.@-]+)*$/
+const DEFAULT_REGION: Record<Partition, string> = { aws: 'us-east-1', 'aws-cn': 'cn-north-1', 'aws-us-gov': 'us-gov-west-1' }
+const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+
+function readInt (env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`)
+    return fallback
+  }
+  return value
+}
+
+function readUrl (env: Env, name: string, problems: string[]): string | undefined {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return undefined
+  try {
+    const url = new URL(raw)
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme')
+    return raw
+  } catch {
+    problems.push(`${name} must be an http(s) URL, got "${raw}"`)
+    return undefined
+  }
+}
+
+function readPolicy (env: Env, problems: string[]): Policy | undefined {
+  const file = env.POLICY_FILE
+  const inline = env.POLICY
+  try {
+    if (file) return loadPolicyFile(file)
+    if (inline) return buildPolicy(parse(inline), 'POLICY')
+  } catch (err) {
+    problems.push(`${file ? 'POLICY_FILE' : 'POLICY'}: ${(err as Error).message}`)
+    return undefined
+  }
+  problems.push('POLICY_FILE is not set: name a YAML or JSON file that maps teams to roles (see README)')
+  return undefined
+}
+
+/** Reads and validates the whole configuration from env; throws ConfigError naming every problem. */
+export function loadConfig (env: Env): Config {
+  const problems: string[] = []
+  const arnPrefix = env.ARN_PREFIX ?? ''
+  const arnMatch = ARN_PREFIX.exec(arnPrefix)
+  if (!env.ARN_PREFIX) {
+    problems.push('ARN_PREFIX is not set: give the role ARN prefix, e.g. arn:aws:iam::123456789012:role')
+  } else if (!arnMatch) {
+    problems.push(`ARN_PREFIX must look like arn:aws:iam::123456789012:role (optionally /path, no trailing slash), got "${arnPrefix}"`)
+  }
+  const partition = (arnMatch?.[1] ?? 'aws') as Partition
+  const tokeninfoUrl = readUrl(env, 'TOKENINFO_URL', problems)
+  if (!env.TOKENINFO_URL) {
+    problems.push('TOKENINFO_URL is not set: ro2key never serves unauthenticated; give the tokeninfo endpoint URL')
+  }
+  const logLevel = env.LOG_LEVEL || 'info'
+  if (!LOG_LEVELS.has(logLevel)) problems.push(`LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}, got "${logLevel}"`)
+  const config = {
+    host: env.HOST || '0.0.0.0',
+    port: readInt(env, 'PORT', 8080, 0, 65535, problems),
+    logLevel,
+    arnPrefix,
+    partition,
+    awsRegion: env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_REGION[partition],
+    tokeninfoUrl,
+    tokeninfoTimeoutMs: readInt(env, 'TOKENINFO_TIMEOUT_MS', 3000, 100, 60000, problems),
+    requiredScopes: (env.OAUTH2_SCOPE ?? '').split(/[\s,]+/).filter(Boolean),
+    authUrl: readUrl(env, 'AUTH_URL', problems),
+    teamClaim: env.TEAM_CLAIM || 'team',
+    policy: readPolicy(env, problems)
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return config as Config
+}

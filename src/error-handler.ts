@@ -1,0 +1,46 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { AppError, type ErrorCode, toProblem } from './errors.js'
+
+interface SecurityErrorShape { name: string, errors?: unknown[] }
+
+/** The AppError a thrown value stands for: ours, unwrapped from openapi-glue, or mapped from Fastify. */
+export function toAppError (err: FastifyError & SecurityErrorShape): AppError {
+  if (err instanceof AppError) return err
+  const inner = err.errors?.find((e) => e instanceof AppError)
+  if (inner instanceof AppError) return inner
+  if (err.validation) {
+    return new AppError('RO2KEY_BAD_REQUEST', { detail: `${err.validationContext ?? 'request'}: ${err.message.replace(/^(params|querystring|headers)\/?/, '')}`.trim() })
+  }
+  const status = err.statusCode ?? 500
+  if (status >= 400 && status < 500) {
+    const code: ErrorCode = status === 404 ? 'RO2KEY_NOT_FOUND' : status === 405 ? 'RO2KEY_METHOD_NOT_ALLOWED' : 'RO2KEY_BAD_REQUEST'
+    const mapped = new AppError(code, { detail: err.message, cause: err })
+    // keep Fastify's own 4xx status (413, 415, 431...) rather than flattening to 400
+    return Object.assign(mapped, { statusCode: status })
+  }
+  return new AppError('RO2KEY_INTERNAL', { cause: err })
+}
+
+function send (request: FastifyRequest, reply: FastifyReply, err: AppError): FastifyReply {
+  const problem = toProblem(err, request.url.split('?')[0] ?? request.url, request.id)
+  problem.status = err.statusCode
+  return reply.code(err.statusCode).headers(err.headers).type('application/problem+json').send(problem)
+}
+
+/** One error handler and one not-found handler: every error leaves as RFC 9457 problem+json. */
+export function installErrorHandlers (app: FastifyInstance): void {
+  app.setErrorHandler((raw: FastifyError & SecurityErrorShape, request, reply) => {
+    const err = toAppError(raw)
+    const cause = err.cause instanceof Error ? err.cause.message : undefined
+    if (err.statusCode >= 500) {
+      request.log.error({ code: err.code, status: err.statusCode, cause, stack: err.code === 'RO2KEY_INTERNAL' ? (raw.stack ?? String(raw)) : undefined }, err.title)
+    } else {
+      request.log.info({ code: err.code, status: err.statusCode, cause }, err.title)
+    }
+    return send(request, reply, err)
+  })
+  app.setNotFoundHandler((request, reply) => {
+    request.log.info({ code: 'RO2KEY_NOT_FOUND' }, 'no such route')
+    return send(request, reply, new AppError('RO2KEY_NOT_FOUND', { detail: `${request.method} ${request.url.split('?')[0]} is not a route of this service` }))
+  })
+}

@@ -1,0 +1,68 @@
+import { DEFAULT_DURATION } from './limits.js'
+import type { Policy } from './policy-file.js'
+import { sessionNameFor } from './session-name.js'
+
+/** Who the verified token says the caller is. */
+export interface Principal {
+  uid: string
+  realm: string | undefined
+  scopes: string[]
+  /** teams from the token's team claim */
+  teams: string[]
+  /** seconds since the epoch, when known */
+  expiresAt: number | undefined
+}
+
+export interface Allowed {
+  allowed: true
+  roleArn: string
+  sessionName: string
+  duration: number
+  /** the caller's teams that grant this role */
+  teams: string[]
+}
+
+export type DenyReason = 'no-team' | 'role-not-allowed' | 'duration-above-cap'
+
+export interface Denied {
+  allowed: false
+  reason: DenyReason
+  /** the caller's teams (for the log and the message) */
+  teams: string[]
+  /** with duration-above-cap: the highest duration any granting team allows */
+  cap?: number
+}
+
+export interface Request {
+  roleName: string
+  /** requested seconds; undefined means the default */
+  duration: number | undefined
+}
+
+/** The caller's teams: the token's team claim plus the policy's members entry. */
+export function teamsOf (principal: Principal, policy: Policy): string[] {
+  const fromPolicy = policy.members.get(principal.uid) ?? []
+  return [...new Set([...principal.teams, ...fromPolicy])]
+}
+
+/** Pure authorization: may this principal assume this role for this long? */
+export function decide (principal: Principal, request: Request, policy: Policy, arnPrefix: string): Allowed | Denied {
+  const teams = teamsOf(principal, policy)
+  if (teams.length === 0) return { allowed: false, reason: 'no-team', teams }
+  const granting = teams.filter((team) => policy.teams.get(team)?.matchers.some((m) => m.test(request.roleName)))
+  if (granting.length === 0) return { allowed: false, reason: 'role-not-allowed', teams }
+  // The most generous granting team sets the cap; a team without max_duration has none.
+  const caps = granting.map((team) => policy.teams.get(team)?.maxDuration)
+  const cap = caps.includes(undefined) ? undefined : Math.max(...(caps as number[]))
+  const duration = request.duration ?? Math.min(DEFAULT_DURATION, cap ?? DEFAULT_DURATION)
+  if (cap !== undefined && duration > cap) {
+    return { allowed: false, reason: 'duration-above-cap', teams: granting, cap }
+  }
+  return {
+    allowed: true,
+    roleArn: `${arnPrefix}/${request.roleName}`,
+    sessionName: sessionNameFor(principal.uid),
+    duration,
+    teams: granting
+  }
+}
