@@ -1,0 +1,53 @@
+import { Writable } from 'node:stream'
+import type { FastifyInstance } from 'fastify'
+import pino from 'pino'
+import { buildApp, type Deps } from '../../src/app.js'
+import { loadConfig, type Config, type Env } from '../../src/config.js'
+import { loggerOptions } from '../../src/log.js'
+import { buildPolicy } from '../../src/policy/policy-file.js'
+import { ARN_PREFIX } from '../peers/moto.js'
+
+interface Teardown { teardown (fn: () => unknown): void }
+
+/** A log sink that keeps every line, to grep for secrets and audit lines. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = []
+  override _write (chunk: Buffer, _enc: string, done: () => void): void {
+    this.lines.push(...chunk.toString().split('\n').filter(Boolean))
+    done()
+  }
+
+  get text (): string { return this.lines.join('\n') }
+  records (): Array<Record<string, any>> { return this.lines.map((l) => JSON.parse(l)) }
+  audits (): Array<Record<string, any>> { return this.records().filter((r) => r.audit).map((r) => ({ ...r.audit, reqId: r.reqId })) }
+}
+
+export const TEST_POLICY = buildPolicy({
+  teams: {
+    mint: { roles: ['S3MintReadOnly', 'S3Mint*'], max_duration: 3600 },
+    billing: { roles: ['Billing*'] },
+    shortlived: { roles: ['Short*'], max_duration: 1800 }
+  },
+  members: { 'stups_mint-sync': 'mint', 'robot-x': ['mint', 'billing'] }
+}, 'test policy')
+
+/** Config as data; env-shaped overrides go through the real loader for realism. */
+export function testConfig (env: Env = {}): Config {
+  const config = loadConfig({
+    ARN_PREFIX,
+    TOKENINFO_URL: 'http://127.0.0.1:9/oauth2/tokeninfo',
+    POLICY: 'teams: {}',
+    LOG_LEVEL: 'info',
+    ...env
+  })
+  return { ...config, policy: env.POLICY || env.POLICY_FILE ? config.policy : TEST_POLICY }
+}
+
+/** The real app with captured logs, closed when the test ends. */
+export async function build (t: Teardown, config: Config = testConfig(), deps: Deps = {}): Promise<{ app: FastifyInstance, logs: LogCapture }> {
+  const logs = new LogCapture()
+  const app = await buildApp(config, { logger: pino(loggerOptions(config.logLevel), logs), ...deps })
+  t.teardown(() => app.close())
+  await app.ready()
+  return { app, logs }
+}

@@ -1,0 +1,87 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam'
+import { freePort } from './free-port.js'
+
+export interface Moto {
+  url: string
+  /** the AWS SDK's and CLI's own settings that point them at this moto */
+  env: Record<string, string>
+  iam: IAMClient
+  createRole (name: string, trustPrincipal?: string): Promise<string>
+  reset (): Promise<void>
+  stop (): Promise<void>
+}
+
+const READY_TIMEOUT_MS = 20_000
+export const MOTO_ACCOUNT = '123456789012'
+export const ARN_PREFIX = `arn:aws:iam::${MOTO_ACCOUNT}:role`
+
+function assertInstalled (): void {
+  const probe = spawnSync('moto_server', ['--help'], { stdio: 'ignore' })
+  if (probe.error) {
+    throw new Error('moto_server is not on PATH: install it with  pip install "moto[server]"  (the tests need a real STS/IAM emulator)')
+  }
+}
+
+async function waitReady (url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}`)
+    try {
+      const res = await fetch(`${url}/moto-api/`)
+      if (res.ok) return
+    } catch {}
+    await sleep(100)
+  }
+  throw new Error(`moto_server did not answer on ${url} within ${READY_TIMEOUT_MS} ms`)
+}
+
+/** Starts moto_server on a free loopback port; extraEnv e.g. INITIAL_NO_AUTH_ACTION_COUNT. */
+export async function startMoto (extraEnv: Record<string, string> = {}): Promise<Moto> {
+  assertInstalled()
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: 'ignore',
+    env: { ...process.env, ...extraEnv }
+  })
+  await waitReady(url, child)
+  const env = {
+    AWS_ENDPOINT_URL_STS: url,
+    AWS_ENDPOINT_URL_IAM: url,
+    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'moto-instance-secret-not-for-logs',
+    AWS_REGION: 'us-east-1',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'
+  }
+  const iam = new IAMClient({ region: 'us-east-1', endpoint: url, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY } })
+  return {
+    url,
+    env,
+    iam,
+    async createRole (name, trustPrincipal = `arn:aws:iam::${MOTO_ACCOUNT}:root`) {
+      const trust = {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: trustPrincipal }, Action: ['sts:AssumeRole'] }]
+      }
+      const out = await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust) }))
+      return out.Role?.Arn ?? ''
+    },
+    async reset () {
+      await fetch(`${url}/moto-api/reset`, { method: 'POST' })
+    },
+    async stop () {
+      iam.destroy()
+      if (child.exitCode !== null) return
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+    }
+  }
+}
+
+/** Points this process's AWS SDK at moto through its standard variables. */
+export function useMotoEnv (moto: Moto): void {
+  Object.assign(process.env, moto.env)
+}
