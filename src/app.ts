@@ -11,7 +11,7 @@ import { createTokeninfoVerifier } from './auth/tokeninfo.js'
 import type { TokenVerifier } from './auth/verifier.js'
 import type { StsLike } from './aws/sts.js'
 import type { Config } from './config.js'
-import { installErrorHandlers } from './error-handler.js'
+import { frameworkErrors, installErrorHandlers } from './error-handler.js'
 import { getHealth } from './handlers/health.js'
 import { createGetKey } from './handlers/get-key.js'
 import { createLogger } from './log.js'
@@ -47,7 +47,8 @@ export async function buildApp (config: Config, deps: Deps = {}): Promise<Fastif
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 256 },
     http: { maxHeaderSize: MAX_HEADER_BYTES },
-    return503OnClosing: true
+    return503OnClosing: true,
+    frameworkErrors
   })
   const owned: Array<() => unknown> = []
   const sts = deps.sts ?? defaultSts(config)

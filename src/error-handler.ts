@@ -21,7 +21,8 @@ export function toAppError (err: FastifyError & SecurityErrorShape): AppError {
   return new AppError('RO2KEY_INTERNAL', { cause: err })
 }
 
-function send (request: FastifyRequest, reply: FastifyReply, err: AppError): FastifyReply {
+/** Writes an AppError as RFC 9457 problem+json. */
+export function sendProblem (request: FastifyRequest, reply: FastifyReply, err: AppError): FastifyReply {
   const problem = toProblem(err, request.url.split('?')[0] ?? request.url, request.id)
   problem.status = err.statusCode
   return reply.code(err.statusCode).headers(err.headers).type('application/problem+json').send(problem)
@@ -37,10 +38,17 @@ export function installErrorHandlers (app: FastifyInstance): void {
     } else {
       request.log.info({ code: err.code, status: err.statusCode, cause }, err.title)
     }
-    return send(request, reply, err)
+    return sendProblem(request, reply, err)
   })
   app.setNotFoundHandler((request, reply) => {
     request.log.info({ code: 'RO2KEY_NOT_FOUND' }, 'no such route')
-    return send(request, reply, new AppError('RO2KEY_NOT_FOUND', { detail: `${request.method} ${request.url.split('?')[0]} is not a route of this service` }))
+    return sendProblem(request, reply, new AppError('RO2KEY_NOT_FOUND', { detail: `${request.method} ${request.url.split('?')[0]} is not a route of this service` }))
   })
+}
+
+/** Fastify's errors raised before routing (bad URL, over-long parameter): problem+json as well. */
+export function frameworkErrors (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const appError = toAppError(err)
+  request.log.info({ code: appError.code, status: appError.statusCode, cause: err.code }, appError.title)
+  sendProblem(request, reply, appError)
 }
