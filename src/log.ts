@@ -27,6 +27,7 @@ export function loggerOptions (level: string): LoggerOptions {
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
     serializers: {
       req (req: RequestLike) {
+        if (typeof req?.url !== 'string') return req
         return { method: req.method, url: req.url.replace(TOKEN_IN_QUERY, '$1[REDACTED]'), remoteAddress: req.ip }
       }
     }
