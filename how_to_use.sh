@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# how_to_use.sh: fetch temporary AWS credentials for ROLE from ro2key, then run a
+# command with them or print `export` lines. Run with --help for usage and exit codes.
+#
+# Secrets (the bearer token, CLIENT_SECRET, the credentials) never appear in a
+# command line (`ps`), never touch the disk and are printed only in export-lines
+# mode: curl reads its Authorization header / Basic credentials as a config from
+# stdin (`--config -`), fed through a pipe by the shell builtin printf.
+# Needs bash, curl and one JSON tool: jq, else python3, else node.
+set -euo pipefail
+
+readonly PROG=${0##*/}
+readonly EX_USAGE=2 EX_AUTH=3 EX_REFUSED=4 EX_UNAVAILABLE=5
+
+usage() {
+  printf '%s\n' "\
+Usage: RO2KEY_URL=URL OAUTH2_TOKEN=TOKEN $PROG [--duration SECONDS] ROLE [-- COMMAND [ARG...]]
+       $PROG --help
+
+Gets temporary AWS credentials for ROLE from ro2key (GET \$RO2KEY_URL/get_key/ROLE).
+With -- COMMAND: runs COMMAND with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+  AWS_SESSION_TOKEN and AWS_CREDENTIAL_EXPIRATION in its environment; the exit
+  status is then COMMAND's own.
+Without a command: prints shell-quoted export lines, for  eval \"\$($PROG ROLE)\".
+
+Options:
+  --duration SECONDS  lifetime of the credentials (ro2key's default: 3600)
+  -h, --help          show this help
+
+Environment:
+  RO2KEY_URL          base URL of ro2key, e.g. https://ro2key.example.org (required)
+  OAUTH2_TOKEN        bearer token; if unset, one is fetched from AUTH_URL with the
+                      client-credentials grant using CLIENT_ID and CLIENT_SECRET
+                      (HTTP Basic), plus OAUTH2_SCOPE if set
+  RO2KEY_RETRIES      retries on 408/429/5xx and timeouts, honouring Retry-After (default 2)
+
+Exit codes (before COMMAND runs):
+  0  success (export lines printed)
+  2  usage or configuration error (bad arguments, RO2KEY_URL unset or
+     redirected, no token source, curl or JSON tool missing)
+  3  authentication refused: ro2key answered 401, or AUTH_URL refused the client
+  4  request refused: ro2key answered 403 (role not allowed) or another 4xx
+     (400 bad role name or duration)
+  5  upstream unavailable: ro2key or AUTH_URL answered 5xx or 429, could not be
+     reached, timed out, or answered without credentials; worth retrying later"
+}
+
+die() { # exit-code message...
+  local code=$1
+  shift
+  printf '%s: %s\n' "$PROG" "$*" >&2
+  exit "$code"
+}
+
+# --- JSON: read a document on stdin, print the string (or number) at top-level KEY -----
+json_tool=
+pick_json_tool() {
+  local tool
+  for tool in jq python3 node; do
+    if command -v "$tool" >/dev/null 2>&1; then json_tool=$tool; return; fi
+  done
+  die "$EX_USAGE" "needs one JSON tool on PATH: jq, python3 or node"
+}
+
+json_get() { # KEY < json; prints "" when not JSON, not an object or no such key
+  case $json_tool in
+    jq) jq -r --arg k "$1" 'if type == "object" then (.[$k] // "") | if type == "string" or type == "number" then tostring else "" end else "" end' 2>/dev/null || true ;;
+    python3) python3 -c '
+import json, sys
+try:
+    d = json.load(sys.stdin)
+except Exception:
+    sys.exit(0)
+v = d.get(sys.argv[1]) if isinstance(d, dict) else None
+if isinstance(v, (str, int, float)) and not isinstance(v, bool):
+    print(v)' "$1" 2>/dev/null || true ;;
+    node) node -e '
+let s = ""
+process.stdin.setEncoding("utf8").on("data", (c) => { s += c }).on("end", () => {
+  let d
+  try { d = JSON.parse(s) } catch { return }
+  const v = d && typeof d === "object" && !Array.isArray(d) ? d[process.argv[1]] : undefined
+  if (typeof v === "string" || typeof v === "number") console.log(String(v))
+})' "$1" 2>/dev/null || true ;;
+  esac
+}
+
+field() { # KEY JSON: prints the value on one line
+  local value
+  value=$(printf '%s' "$2" | json_get "$1")
+  printf '%s' "${value//$'\n'/ }"
+}
+
+# --- HTTP -------------------------------------------------------------------------------
+# curl_config_quote VALUE: a double-quoted string for a curl config file.
+curl_config_quote() {
+  local v=${1//\\/\\\\}
+  v=${v//\"/\\\"}
+  printf '"%s"' "$v"
+}
+
+http_status='' http_body=''
+# http CONFIG URL [CURL ARGS...]: CONFIG (may hold secrets) goes to curl through stdin.
+# Sets http_status and http_body; exits EX_UNAVAILABLE when no HTTP answer arrives.
+http() {
+  local config=$1 url=$2 out rc=0
+  shift 2
+  out=$(printf '%s\n' "$config" | curl --config - --silent --show-error \
+    --connect-timeout 10 --max-time 60 --retry "${RO2KEY_RETRIES:-2}" --retry-max-time 120 \
+    --write-out '\n%{http_code}' "$@" -- "$url") || rc=$?
+  if ((rc != 0)); then
+    die "$EX_UNAVAILABLE" "could not reach $url (curl exit $rc); try again later"
+  fi
+  http_status=${out##*$'\n'}
+  http_body=${out%$'\n'*}
+}
+
+# exit_for_status STATUS: the exit code for an HTTP error from ro2key.
+exit_for_status() {
+  case $1 in
+    3??) echo "$EX_USAGE" ;; # a redirect: RO2KEY_URL is probably wrong (http instead of https?)
+    401) echo "$EX_AUTH" ;;
+    408 | 429 | 5??) echo "$EX_UNAVAILABLE" ;;
+    4??) echo "$EX_REFUSED" ;;
+    *) echo "$EX_UNAVAILABLE" ;;
+  esac
+}
+
+fetch_token() { # prints an access token from AUTH_URL
+  [[ -n ${AUTH_URL:-} ]] || die "$EX_USAGE" "no token: set OAUTH2_TOKEN, or AUTH_URL with CLIENT_ID and CLIENT_SECRET"
+  [[ -n ${CLIENT_ID:-} && -n ${CLIENT_SECRET:-} ]] || die "$EX_USAGE" "AUTH_URL is set but CLIENT_ID or CLIENT_SECRET is not"
+  [[ $AUTH_URL =~ ^https?:// ]] || die "$EX_USAGE" "AUTH_URL must be an http(s) URL"
+  [[ $CLIENT_ID != *:* ]] || die "$EX_USAGE" "CLIENT_ID must not contain ':'"
+  [[ $CLIENT_ID$CLIENT_SECRET != *[[:cntrl:]]* ]] || die "$EX_USAGE" "CLIENT_ID or CLIENT_SECRET contains control characters"
+  local config token
+  config="user = $(curl_config_quote "$CLIENT_ID:$CLIENT_SECRET")"
+  local -a form=(--data-urlencode grant_type=client_credentials)
+  [[ -z ${OAUTH2_SCOPE:-} ]] || form+=(--data-urlencode "scope=$OAUTH2_SCOPE")
+  http "$config" "$AUTH_URL" --basic --header 'Accept: application/json' "${form[@]}"
+  if [[ $http_status != 200 ]]; then
+    local error code=$EX_UNAVAILABLE
+    error="$(field error "$http_body") $(field error_description "$http_body")"
+    case $http_status in 400 | 401 | 403) code=$EX_AUTH ;; esac
+    die "$code" "token endpoint $AUTH_URL answered HTTP $http_status: ${error# }"
+  fi
+  token=$(field access_token "$http_body")
+  [[ -n $token ]] || die "$EX_UNAVAILABLE" "token endpoint $AUTH_URL answered without an access_token"
+  printf '%s' "$token"
+}
+
+sq() { # single-quote for any POSIX shell
+  printf "'%s'" "${1//\'/\'\\\'\'}"
+}
+
+# --- arguments ----------------------------------------------------------------------------
+role='' duration=''
+while (($# > 0)); do
+  case $1 in
+    -h | --help) usage; exit 0 ;;
+    --duration) (($# >= 2)) || die "$EX_USAGE" "--duration needs a value (seconds)"; duration=$2; shift 2 ;;
+    --duration=*) duration=${1#*=}; shift ;;
+    --) shift; break ;;
+    -*) die "$EX_USAGE" "unknown option $1 (see --help)" ;;
+    *) [[ -z $role ]] || die "$EX_USAGE" "unexpected argument $1: put the command after -- (see --help)"
+       role=$1; shift ;;
+  esac
+done
+[[ -n $role ]] || die "$EX_USAGE" "no ROLE given (see --help)"
+[[ $role =~ ^[A-Za-z0-9+=,.@_-]{1,64}$ ]] || die "$EX_USAGE" "ROLE must be 1-64 characters of A-Z a-z 0-9 + = , . @ _ -"
+[[ -z $duration || $duration =~ ^[0-9]{1,6}$ ]] || die "$EX_USAGE" "--duration must be a number of seconds, got '$duration'"
+[[ -n ${RO2KEY_URL:-} ]] || die "$EX_USAGE" "RO2KEY_URL is not set: give the base URL of ro2key, e.g. https://ro2key.example.org"
+[[ $RO2KEY_URL =~ ^https?:// ]] || die "$EX_USAGE" "RO2KEY_URL must be an http(s) URL, got '$RO2KEY_URL'"
+[[ ${RO2KEY_RETRIES:-2} =~ ^[0-9]+$ ]] || die "$EX_USAGE" "RO2KEY_RETRIES must be a number"
+command -v curl >/dev/null 2>&1 || die "$EX_USAGE" "needs curl on PATH"
+pick_json_tool
+
+# --- token and credentials -------------------------------------------------------------------
+token=${OAUTH2_TOKEN:-}
+if [[ -z $token ]]; then
+  token=$(fetch_token)
+fi
+[[ $token != *[[:cntrl:]]* ]] || die "$EX_USAGE" "the token contains control characters"
+
+url="${RO2KEY_URL%/}/get_key/$role${duration:+?duration=$duration}"
+http "header = $(curl_config_quote "Authorization: Bearer $token")" "$url" --header 'Accept: application/json'
+unset token
+if [[ $http_status != 200 ]]; then
+  title=$(field title "$http_body")
+  detail=$(field detail "$http_body")
+  request_id=$(field request_id "$http_body")
+  die "$(exit_for_status "$http_status")" "ro2key answered HTTP $http_status for $role: ${title:-(no problem details)}${detail:+: $detail}${request_id:+ (request $request_id)}"
+fi
+
+AWS_ACCESS_KEY_ID=$(field AccessKeyId "$http_body")
+AWS_SECRET_ACCESS_KEY=$(field SecretAccessKey "$http_body")
+AWS_SESSION_TOKEN=$(field SessionToken "$http_body")
+AWS_CREDENTIAL_EXPIRATION=$(field Expiration "$http_body")
+unset http_body
+[[ -n $AWS_ACCESS_KEY_ID && -n $AWS_SECRET_ACCESS_KEY && -n $AWS_SESSION_TOKEN ]] ||
+  die "$EX_UNAVAILABLE" "ro2key answered HTTP 200 without credentials"
+
+if (($# == 0)); then
+  for var in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION; do
+    printf 'export %s=%s\n' "$var" "$(sq "${!var}")"
+  done
+  exit 0
+fi
+export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION
+exec "$@"
