@@ -48,6 +48,8 @@ export async function buildApp (config: Config, deps: Deps = {}): Promise<Fastif
     routerOptions: { maxParamLength: 256 },
     http: { maxHeaderSize: MAX_HEADER_BYTES },
     return503OnClosing: true,
+    // HEAD /get_key would mint (and audit) credentials only to drop them
+    exposeHeadRoutes: false,
     frameworkErrors
   })
   const owned: Array<() => unknown> = []

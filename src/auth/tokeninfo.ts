@@ -77,7 +77,8 @@ export function createTokeninfoVerifier (opts: TokeninfoOptions): TokenVerifier 
       }
       if (status === 200) return toPrincipal(parseJson(text), opts)
       if (status === 429) throw unavailable('The token service is throttling; try again later', new Error('tokeninfo 429'))
-      if (status >= 400 && status < 500) throw invalidToken('token not valid')
+      // Only 400/401 speak about the token; 403/404/405... mean the URL or ro2key is wrong.
+      if (status === 400 || status === 401) throw invalidToken('token not valid')
       throw badResponse('The token service failed; try again later', new Error(`tokeninfo answered ${status}`))
     }
   }

@@ -42,9 +42,10 @@ t.test('Authorization header forms', async (t) => {
 t.test('the scheme name is case-insensitive', async (t) => {
   const { app } = await build(t, config, { sts })
   for (const scheme of ['bearer', 'BEARER', 'BeArEr']) {
+    const before = stsCalls
     const res = await app.inject({ url, headers: { authorization: `${scheme} tok-mint` } })
-    // authenticated: it got as far as STS, which this test's seam refuses with a 500-free answer
     t.not(res.statusCode, 401, scheme)
+    t.equal(stsCalls, before + 1, `${scheme}: authenticated, so it reached STS`)
   }
 })
 
@@ -65,6 +66,7 @@ t.test('token service trouble is 502/503 with Retry-After, never 401 or 500', as
   t.teardown(() => { tokeninfo.mode = 'ok' })
   const cases = [
     { mode: 'error500', status: 502 },
+    { mode: 'notfound', status: 502 },
     { mode: 'garbage', status: 502 },
     { mode: 'array', status: 502 },
     { mode: 'throttle', status: 503 },

@@ -69,6 +69,13 @@ t.test('a uid with characters STS refuses gets a stable, recognisable session na
   t.equal(a?.sessionName, b?.sessionName, 'same uid, same session name')
 })
 
+t.test('HEAD never mints credentials', async (t) => {
+  const { app, logs } = await build(t, config)
+  const res = await app.inject({ method: 'HEAD', url: '/get_key/S3MintReadOnly', headers: bearer('tok-mint') })
+  t.equal(res.statusCode, 404)
+  t.equal(logs.audits().length, 0, 'no credentials issued')
+})
+
 t.test('refusals', async (t) => {
   const { app } = await build(t, config)
   const cases = [

@@ -16,7 +16,7 @@ export interface TokenInfoEntry {
   [claim: string]: unknown
 }
 
-export type FaultMode = 'ok' | 'error500' | 'throttle' | 'garbage' | 'hang' | 'array'
+export type FaultMode = 'ok' | 'notfound' | 'error500' | 'throttle' | 'garbage' | 'hang' | 'array'
 
 export interface TokeninfoPeer {
   url: string
@@ -47,6 +47,7 @@ export async function startTokeninfo (port = 0): Promise<TokeninfoPeer> {
     peer.calls++
     if (!req.url?.startsWith('/oauth2/tokeninfo')) return answer(res, 404, { error: 'not_found' })
     switch (peer.mode) {
+      case 'notfound': return answer(res, 404, { error: 'not_found' })
       case 'error500': return answer(res, 500, { error: 'server_error' })
       case 'throttle': return answer(res, 429, { error: 'too_many_requests' })
       case 'garbage': res.writeHead(200, { 'content-type': 'text/html' }); res.end('<html>oops</html>'); return
