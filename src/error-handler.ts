@@ -21,10 +21,14 @@ export function toAppError (err: FastifyError & SecurityErrorShape): AppError {
   return new AppError('RO2KEY_INTERNAL', { cause: err })
 }
 
+/** The request path without the query string (which may hold a token). */
+function pathOf (request: FastifyRequest): string {
+  return request.url.split('?')[0] ?? ''
+}
+
 /** Writes an AppError as RFC 9457 problem+json. */
 export function sendProblem (request: FastifyRequest, reply: FastifyReply, err: AppError): FastifyReply {
-  const problem = toProblem(err, request.url.split('?')[0] ?? request.url, request.id)
-  problem.status = err.statusCode
+  const problem = toProblem(err, pathOf(request), request.id)
   return reply.code(err.statusCode).headers(err.headers).type('application/problem+json').send(problem)
 }
 
@@ -42,7 +46,7 @@ export function installErrorHandlers (app: FastifyInstance): void {
   })
   app.setNotFoundHandler((request, reply) => {
     request.log.info({ code: 'RO2KEY_NOT_FOUND' }, 'no such route')
-    return sendProblem(request, reply, new AppError('RO2KEY_NOT_FOUND', { detail: `${request.method} ${request.url.split('?')[0]} is not a route of this service` }))
+    return sendProblem(request, reply, new AppError('RO2KEY_NOT_FOUND', { detail: `${request.method} ${pathOf(request)} is not a route of this service` }))
   })
 }
 
