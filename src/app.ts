@@ -7,6 +7,7 @@ import openapiGlue from 'fastify-openapi-glue'
 import { Agent, type Dispatcher } from 'undici'
 import { loadSpec, servedSpec } from './api/spec.js'
 import { createAuthenticate } from './auth/authenticate.js'
+import { cachingVerifier } from './auth/cache.js'
 import { createTokeninfoVerifier } from './auth/tokeninfo.js'
 import type { TokenVerifier } from './auth/verifier.js'
 import type { StsLike } from './aws/sts.js'
@@ -57,13 +58,14 @@ export async function buildApp (config: Config, deps: Deps = {}): Promise<Fastif
   if (!deps.sts) owned.push(() => (sts as STSClient).destroy())
   const dispatcher = deps.dispatcher ?? new Agent({ connect: { timeout: config.tokeninfoTimeoutMs } })
   if (!deps.dispatcher) owned.push(() => dispatcher.close())
-  const verifier = deps.verifier ?? createTokeninfoVerifier({
+  const now = deps.now ?? (() => Date.now() / 1000)
+  const verifier = cachingVerifier(deps.verifier ?? createTokeninfoVerifier({
     url: config.tokeninfoUrl as string,
     timeoutMs: config.tokeninfoTimeoutMs,
     teamClaim: config.teamClaim,
     dispatcher,
-    now: deps.now ?? (() => Math.floor(Date.now() / 1000))
-  })
+    now: () => Math.floor(now())
+  }), { ttlSeconds: config.tokenCacheTtl, maxEntries: config.tokenCacheMaxEntries, now })
   app.addHook('onClose', async () => { await Promise.all(owned.map((close) => close())) })
   app.decorateRequest('principal', undefined)
   app.decorateRequest('authentication', undefined)

@@ -13,6 +13,9 @@ export interface Config {
   awsRegion: string
   tokeninfoUrl: string | undefined
   tokeninfoTimeoutMs: number
+  /** verified tokens are reused this long at most (seconds; 0 = off) */
+  tokenCacheTtl: number
+  tokenCacheMaxEntries: number
   /** any one suffices; empty = no scope check */
   requiredScopes: string[]
   /** documentation only: shown as the token URL in the OpenAPI security scheme */
@@ -99,6 +102,8 @@ export function loadConfig (env: Env): Config {
     awsRegion: env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_REGION[partition],
     tokeninfoUrl,
     tokeninfoTimeoutMs: readInt(env, 'TOKENINFO_TIMEOUT_MS', 3000, 100, 60000, problems),
+    tokenCacheTtl: readInt(env, 'TOKEN_CACHE_TTL', 60, 0, 3600, problems),
+    tokenCacheMaxEntries: readInt(env, 'TOKEN_CACHE_MAX_ENTRIES', 10000, 1, 1000000, problems),
     requiredScopes: (env.OAUTH2_SCOPE ?? '').split(/[\s,]+/).filter(Boolean),
     authUrl: readUrl(env, 'AUTH_URL', problems),
     teamClaim: env.TEAM_CLAIM || 'team',
