@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { STSClient } from '@aws-sdk/client-sts'
+import { IAMClient } from '@aws-sdk/client-iam'
 import swagger, { type SwaggerOptions } from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
@@ -16,11 +17,15 @@ import { frameworkErrors, installErrorHandlers } from './error-handler.js'
 import { getHealth } from './handlers/health.js'
 import { createGetKey } from './handlers/get-key.js'
 import { createLogger } from './log.js'
+import { createGetRoles } from './handlers/roles.js'
+import { createRoleTags, type IamLike, type RoleTags } from './policy/role-tags.js'
 
 /** Outside dependencies; each defaults to the real one. */
 export interface Deps {
   logger?: FastifyBaseLogger
   sts?: StsLike
+  /** IAM, for ROLE_TEAMS_TAG */
+  iam?: IamLike
   verifier?: TokenVerifier
   /** undici dispatcher for the token service */
   dispatcher?: Dispatcher
@@ -41,6 +46,23 @@ function defaultSts (config: Config): STSClient {
   })
 }
 
+function defaultIam (config: Config): IAMClient {
+  // Endpoint from AWS_ENDPOINT_URL_IAM, like STS above.
+  return new IAMClient({
+    region: config.awsRegion,
+    requestHandler: { connectionTimeout: STS_CONNECT_TIMEOUT_MS, requestTimeout: STS_REQUEST_TIMEOUT_MS }
+  })
+}
+
+/** Role tags from IAM when ROLE_TEAMS_TAG is set; the IAM client is closed with the app when ro2key made it. */
+function roleTagsFor (config: Config, deps: Deps, owned: Array<() => unknown>): RoleTags | undefined {
+  if (config.roleTeamsTag === undefined) return undefined
+  const iam = deps.iam ?? defaultIam(config)
+  if (!deps.iam) owned.push(() => (iam as IAMClient).destroy())
+  const now = deps.now ?? (() => Math.floor(Date.now() / 1000))
+  return createRoleTags({ iam, tagKey: config.roleTeamsTag, ttl: config.roleTagsTtl, arnPrefix: config.arnPrefix, now })
+}
+
 /** Builds the ro2key Fastify app from validated config; never listens. */
 export async function buildApp (config: Config, deps: Deps = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -56,6 +78,7 @@ export async function buildApp (config: Config, deps: Deps = {}): Promise<Fastif
   const owned: Array<() => unknown> = []
   const sts = deps.sts ?? defaultSts(config)
   if (!deps.sts) owned.push(() => (sts as STSClient).destroy())
+  const roleTags = roleTagsFor(config, deps, owned)
   const dispatcher = deps.dispatcher ?? new Agent({ connect: { timeout: config.tokeninfoTimeoutMs } })
   if (!deps.dispatcher) owned.push(() => dispatcher.close())
   const now = deps.now ?? (() => Date.now() / 1000)
@@ -82,7 +105,7 @@ export async function buildApp (config: Config, deps: Deps = {}): Promise<Fastif
   const authenticate = createAuthenticate(verifier, config.requiredScopes)
   await app.register(openapiGlue, {
     specification: spec,
-    serviceHandlers: { getKey: createGetKey(config, sts), getHealth },
+    serviceHandlers: { getKey: createGetKey(config, sts, roleTags), getHealth, getRoles: createGetRoles(config, roleTags) },
     securityHandlers: { oauth2: authenticate, bearer: authenticate },
     // glue warns that no body parser exists for application/problem+json: it only
     // ever appears in responses here, so that warning is noise.

@@ -22,6 +22,16 @@ export interface Config {
   authUrl: string | undefined
   teamClaim: string
   policy: Policy
+  /** IAM role tag whose value lists the teams allowed to use the role; unset = tags not read */
+  roleTeamsTag: string | undefined
+  /** seconds a role's tags (and the tagged-role listing) are cached */
+  roleTagsTtl: number
+  /** AssumeRole sets SourceIdentity to the caller's uid */
+  sourceIdentity: boolean
+  /** AssumeRole sends session tags ro2key:uid, ro2key:team, ro2key:realm */
+  sessionTags: boolean
+  /** the session tags are marked transitive (survive role chaining) */
+  transitiveTags: boolean
 }
 
 export type Env = Record<string, string | undefined>
@@ -72,8 +82,38 @@ function readPolicy (env: Env, problems: string[]): Policy | undefined {
     problems.push(`${file ? 'POLICY_FILE' : 'POLICY'}: ${(err as Error).message}`)
     return undefined
   }
-  problems.push('POLICY_FILE is not set: name a YAML or JSON file that maps teams to roles (see README)')
+  if (env.ROLE_TEAMS_TAG) return { teams: new Map(), members: new Map() }
+  problems.push('POLICY_FILE is not set: name a YAML or JSON file that maps teams to roles (see README), or set ROLE_TEAMS_TAG')
   return undefined
+}
+
+/** IAM tag keys: 1-128 of letters, digits, spaces and _.:/=+-@, not starting with aws: */
+const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/iu
+const MAX_ROLE_TAGS_TTL = 3600
+
+function readBool (env: Env, name: string, problems: string[]): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase()
+  if (raw === '' || raw === 'false' || raw === '0') return false
+  if (raw === 'true' || raw === '1') return true
+  problems.push(`${name} must be true or false, got "${env[name]}"`)
+  return false
+}
+
+function readAttribution (env: Env, problems: string[]): Pick<Config, 'roleTeamsTag' | 'roleTagsTtl' | 'sourceIdentity' | 'sessionTags' | 'transitiveTags'> {
+  const roleTeamsTag = env.ROLE_TEAMS_TAG || undefined
+  if (roleTeamsTag !== undefined && !TAG_KEY.test(roleTeamsTag)) {
+    problems.push(`ROLE_TEAMS_TAG must be an IAM tag key (1-128 of letters, digits, spaces and _.:/=+-@, not starting with aws:), got "${roleTeamsTag}"`)
+  }
+  const sessionTags = readBool(env, 'SESSION_TAGS', problems)
+  const transitiveTags = readBool(env, 'TRANSITIVE_TAGS', problems)
+  if (transitiveTags && !sessionTags) problems.push('TRANSITIVE_TAGS=true needs SESSION_TAGS=true (only session tags can be transitive)')
+  return {
+    roleTeamsTag,
+    roleTagsTtl: readInt(env, 'ROLE_TAGS_TTL', 60, 0, MAX_ROLE_TAGS_TTL, problems),
+    sourceIdentity: readBool(env, 'SOURCE_IDENTITY', problems),
+    sessionTags,
+    transitiveTags
+  }
 }
 
 /** Reads and validates the whole configuration from env; throws ConfigError naming every problem. */
@@ -107,7 +147,8 @@ export function loadConfig (env: Env): Config {
     requiredScopes: (env.OAUTH2_SCOPE ?? '').split(/[\s,]+/).filter(Boolean),
     authUrl: readUrl(env, 'AUTH_URL', problems),
     teamClaim: env.TEAM_CLAIM || 'team',
-    policy: readPolicy(env, problems)
+    policy: readPolicy(env, problems),
+    ...readAttribution(env, problems)
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config as Config

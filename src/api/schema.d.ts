@@ -26,6 +26,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The roles the caller may request
+         * @description Explains the policy for the authenticated caller: its teams, and every role (or role
+         *     name pattern) one of them may request, from the policy file and, with
+         *     `ROLE_TEAMS_TAG` set, from the roles under `ARN_PREFIX`'s path whose tag lists one
+         *     of the teams (when ro2key may call `iam:ListRoles`; see `role_tags`).
+         */
+        get: operations["getRoles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -63,6 +86,29 @@ export interface components {
              * @description When the credentials expire, ISO 8601 UTC.
              */
             Expiration: string;
+        };
+        RoleList: {
+            uid: string;
+            /** @description The caller's teams (token claim plus policy members). */
+            teams: string[];
+            roles: components["schemas"]["RoleGrant"][];
+            /**
+             * @description `off`: ROLE_TEAMS_TAG is not set. `listed`: tagged roles are included.
+             *     `not-permitted`: ro2key may not call iam:ListRoles, so tagged roles are missing
+             *     here (they can still be requested).
+             * @enum {string}
+             */
+            role_tags: "off" | "listed" | "not-permitted";
+        };
+        RoleGrant: {
+            /** @description Role name under ARN_PREFIX; from the policy file it may be a pattern with `*`. */
+            role: string;
+            /** @enum {string} */
+            source: "policy" | "tag";
+            /** @description The caller's teams that grant it. */
+            teams: string[];
+            /** @description Highest `duration` the caller may ask for; absent when uncapped. */
+            max_duration?: number;
         };
         Health: {
             /** @enum {string} */
@@ -130,6 +176,31 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    getRoles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's teams and roles. */
+            200: {
+                headers: {
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleList"];
+                };
+            };
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             502: components["responses"]["Problem"];

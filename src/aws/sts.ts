@@ -4,10 +4,19 @@ import { AppError } from '../errors.js'
 /** The narrow seam to STS: anything with the client's `send`. */
 export type StsLike = Pick<STSClient, 'send'>
 
+export interface SessionTag { key: string, value: string }
+
+/** Everything that shapes one AssumeRole call (a cache key must cover all of it). */
 export interface AssumeRoleInput {
   roleArn: string
   sessionName: string
   duration: number
+  /** SOURCE_IDENTITY: needs sts:SetSourceIdentity in the role's trust policy */
+  sourceIdentity?: string
+  /** SESSION_TAGS: needs sts:TagSession in the role's trust policy */
+  tags?: SessionTag[]
+  /** TRANSITIVE_TAGS: keys of `tags` that survive role chaining */
+  transitiveTagKeys?: string[]
 }
 
 export interface Vended {
@@ -29,17 +38,31 @@ function summary (err: AwsErrorShape & Error): Error {
   return new Error(`STS ${err.name ?? 'Error'} (${status}, request ${err.$metadata?.requestId ?? '-'}): ${err.message}`)
 }
 
+/**
+ * The 403 detail for AccessDenied. AWS's message names the action it refused
+ * ("not authorized to perform: sts:TagSession on resource: arn:…"); only that action name is
+ * taken from it, never the text, which holds account ids and ARNs.
+ */
+export function accessDeniedDetail (message: string, input: Partial<AssumeRoleInput> = {}): string {
+  const mode = { 'sts:TagSession': 'SESSION_TAGS', 'sts:SetSourceIdentity': 'SOURCE_IDENTITY' } as const
+  for (const action of ['sts:TagSession', 'sts:SetSourceIdentity'] as const) {
+    if (message.includes(action)) {
+      return `AWS STS refused AssumeRole: the role's trust policy must allow ${action} for ro2key's own role (${mode[action]} is on)`
+    }
+  }
+  const needed = [...(input.tags?.length ? ['sts:TagSession'] : []), ...(input.sourceIdentity ? ['sts:SetSourceIdentity'] : [])]
+  const extra = needed.length > 0 ? `, with ${needed.join(' and ')} as well (${needed.map((a) => mode[a as keyof typeof mode]).join(' and ')} on)` : ''
+  return `AWS STS refused AssumeRole: the role may not exist, or its trust policy does not allow ro2key's own role sts:AssumeRole${extra}`
+}
+
 /** Maps an STS failure to the client's answer: AWS refusals 403/400, upstream trouble 502/503. */
-export function mapStsError (err: AwsErrorShape & Error): AppError {
+export function mapStsError (err: AwsErrorShape & Error, input?: Partial<AssumeRoleInput>): AppError {
   const cause = summary(err)
   const status = err.$metadata?.httpStatusCode
   switch (err.name) {
     case 'AccessDenied':
     case 'AccessDeniedException':
-      return new AppError('RO2KEY_AWS_ACCESS_DENIED', {
-        cause,
-        detail: 'AWS STS refused AssumeRole: the role may not exist, or its trust policy does not allow ro2key\'s own role to assume it'
-      })
+      return new AppError('RO2KEY_AWS_ACCESS_DENIED', { cause, detail: accessDeniedDetail(err.message ?? '', input) })
     case 'ValidationError':
     case 'MalformedPolicyDocument':
       return new AppError('RO2KEY_AWS_REJECTED_PARAMETERS', {
@@ -59,17 +82,20 @@ export function mapStsError (err: AwsErrorShape & Error): AppError {
   return new AppError('RO2KEY_UPSTREAM_BAD_RESPONSE', { cause, detail: 'AWS STS refused ro2key\'s own request; the operator has been told' })
 }
 
-/** STS AssumeRole with the caller's session name; errors come back as AppErrors. */
+/** STS AssumeRole with the caller's session name (and SourceIdentity, session tags when set); errors come back as AppErrors. */
 export async function assumeRole (sts: StsLike, input: AssumeRoleInput): Promise<Vended> {
   let out
   try {
     out = await sts.send(new AssumeRoleCommand({
       RoleArn: input.roleArn,
       RoleSessionName: input.sessionName,
-      DurationSeconds: input.duration
+      DurationSeconds: input.duration,
+      SourceIdentity: input.sourceIdentity,
+      Tags: input.tags?.map((tag) => ({ Key: tag.key, Value: tag.value })),
+      TransitiveTagKeys: input.transitiveTagKeys
     }))
   } catch (err) {
-    throw mapStsError(err as AwsErrorShape & Error)
+    throw mapStsError(err as AwsErrorShape & Error, input)
   }
   const c = out.Credentials
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {

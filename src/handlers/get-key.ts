@@ -3,7 +3,10 @@ import type { components, operations } from '../api/schema.js'
 import { assumeRole, type StsLike } from '../aws/sts.js'
 import type { Config } from '../config.js'
 import { AppError } from '../errors.js'
-import { decide, type Denied } from '../policy/decide.js'
+import type { Denied } from '../policy/decide.js'
+import { assumeRoleInput } from '../aws/attribution.js'
+import { authorize } from '../policy/authorize.js'
+import type { RoleTags } from '../policy/role-tags.js'
 
 type Params = operations['getKey']['parameters']['path']
 type Query = NonNullable<operations['getKey']['parameters']['query']>
@@ -28,17 +31,18 @@ function denial (denied: Denied, roleName: string): AppError {
 }
 
 /** GET /get_key/{role_name}: authorize, assume the role, answer with every client's credential shape. */
-export function createGetKey (config: Config, sts: StsLike) {
+export function createGetKey (config: Config, sts: StsLike, roleTags?: RoleTags) {
   return async function getKey (request: GetKeyRequest, reply: FastifyReply): Promise<Credentials> {
     const principal = request.principal
     if (!principal) throw new AppError('RO2KEY_INTERNAL', { detail: 'no principal' })
     const roleName = request.params.role_name
-    const decision = decide(principal, { roleName, duration: request.query.duration }, config.policy, config.arnPrefix)
+    const decision = await authorize(principal, { roleName, duration: request.query.duration }, config.policy, config.arnPrefix, roleTags)
     if (!decision.allowed) {
       request.log.info({ audit: { event: 'denied', uid: principal.uid, teams: decision.teams, role: roleName, reason: decision.reason } }, 'request denied')
       throw denial(decision, roleName)
     }
-    const vended = await assumeRole(sts, decision)
+    const input = assumeRoleInput(decision, principal, config)
+    const vended = await assumeRole(sts, input)
     const expiration = vended.expiration.toISOString()
     request.log.info({
       audit: {
@@ -50,6 +54,8 @@ export function createGetKey (config: Config, sts: StsLike) {
         roleArn: decision.roleArn,
         sessionName: decision.sessionName,
         duration: decision.duration,
+        sourceIdentity: input.sourceIdentity,
+        sessionTags: input.tags?.map((tag) => tag.key),
         accessKeyId: vended.accessKeyId,
         expiration
       }

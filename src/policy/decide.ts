@@ -45,11 +45,15 @@ export function teamsOf (principal: Principal, policy: Policy): string[] {
   return [...new Set([...principal.teams, ...fromPolicy])]
 }
 
-/** Pure authorization: may this principal assume this role for this long? */
-export function decide (principal: Principal, request: Request, policy: Policy, arnPrefix: string): Allowed | Denied {
+/**
+ * Pure authorization: may this principal assume this role for this long? `tagTeams` are the
+ * teams the role's IAM tag lists (ROLE_TEAMS_TAG); a team granted that way keeps its policy
+ * file max_duration, if it has one.
+ */
+export function decide (principal: Principal, request: Request, policy: Policy, arnPrefix: string, tagTeams: readonly string[] = []): Allowed | Denied {
   const teams = teamsOf(principal, policy)
   if (teams.length === 0) return { allowed: false, reason: 'no-team', teams }
-  const granting = teams.filter((team) => policy.teams.get(team)?.matchers.some((m) => m.test(request.roleName)))
+  const granting = teams.filter((team) => tagTeams.includes(team) || policy.teams.get(team)?.matchers.some((m) => m.test(request.roleName)))
   if (granting.length === 0) return { allowed: false, reason: 'role-not-allowed', teams }
   // The most generous granting team sets the cap; a team without max_duration has none.
   const caps = granting.map((team) => policy.teams.get(team)?.maxDuration)

@@ -1,0 +1,43 @@
+import type { Allowed, Principal } from '../policy/decide.js'
+import { sessionNameFor } from '../policy/session-name.js'
+import type { AssumeRoleInput, SessionTag } from './sts.js'
+
+export interface AttributionOptions {
+  sourceIdentity: boolean
+  sessionTags: boolean
+  transitiveTags: boolean
+}
+
+/** Session tag keys ro2key sets (ABAC: aws:PrincipalTag/ro2key:team). */
+export const TAG_UID = 'ro2key:uid'
+export const TAG_TEAM = 'ro2key:team'
+export const TAG_REALM = 'ro2key:realm'
+
+/** STS session tag values: up to 256 of letters, digits, spaces and _.:/=+-@. */
+const MAX_TAG_VALUE = 256
+const NOT_TAG_CHARS = /[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu
+
+/** A value STS accepts as a session tag value. */
+export function tagValue (raw: string): string {
+  return raw.replace(NOT_TAG_CHARS, '-').slice(0, MAX_TAG_VALUE)
+}
+
+function sessionTags (decision: Allowed, principal: Principal): SessionTag[] {
+  const tags: SessionTag[] = [{ key: TAG_UID, value: tagValue(principal.uid) }]
+  const team = decision.teams[0]
+  if (team !== undefined) tags.push({ key: TAG_TEAM, value: tagValue(team) })
+  if (principal.realm !== undefined) tags.push({ key: TAG_REALM, value: tagValue(principal.realm) })
+  return tags
+}
+
+/** Everything that shapes the AssumeRole call; SourceIdentity and tags only when switched on. */
+export function assumeRoleInput (decision: Allowed, principal: Principal, opts: AttributionOptions): AssumeRoleInput {
+  const input: AssumeRoleInput = { roleArn: decision.roleArn, sessionName: decision.sessionName, duration: decision.duration }
+  // SourceIdentity has the session name's rules (2-64 of [\w+=,.@-], so never "aws:…").
+  if (opts.sourceIdentity) input.sourceIdentity = sessionNameFor(principal.uid)
+  if (opts.sessionTags) {
+    input.tags = sessionTags(decision, principal)
+    if (opts.transitiveTags) input.transitiveTagKeys = input.tags.map((tag) => tag.key)
+  }
+  return input
+}

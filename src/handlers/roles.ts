@@ -1,0 +1,59 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { components } from '../api/schema.js'
+import type { Config } from '../config.js'
+import { AppError } from '../errors.js'
+import { teamsOf } from '../policy/decide.js'
+import type { Policy } from '../policy/policy-file.js'
+import type { RoleTags, TaggedRole } from '../policy/role-tags.js'
+
+type RoleList = components['schemas']['RoleList']
+type RoleGrant = components['schemas']['RoleGrant']
+
+/** The most generous cap of the granting teams, as decide() applies it; undefined = uncapped. */
+function capOf (teams: string[], policy: Policy): number | undefined {
+  const caps = teams.map((team) => policy.teams.get(team)?.maxDuration)
+  return caps.includes(undefined) ? undefined : Math.max(...(caps as number[]))
+}
+
+function grant (role: string, source: RoleGrant['source'], teams: string[], policy: Policy): RoleGrant {
+  const cap = capOf(teams, policy)
+  return cap === undefined ? { role, source, teams } : { role, source, teams, max_duration: cap }
+}
+
+/** The policy file's patterns for these teams, one entry per pattern with every team that lists it. */
+export function policyGrants (teams: string[], policy: Policy): RoleGrant[] {
+  const byPattern = new Map<string, string[]>()
+  for (const team of teams) {
+    for (const pattern of policy.teams.get(team)?.patterns ?? []) {
+      byPattern.set(pattern, [...(byPattern.get(pattern) ?? []), team])
+    }
+  }
+  return [...byPattern].map(([pattern, granting]) => grant(pattern, 'policy', granting, policy))
+}
+
+/** Tagged roles whose tag lists one of these teams. */
+export function tagGrants (teams: string[], tagged: TaggedRole[], policy: Policy): RoleGrant[] {
+  return tagged.flatMap(({ roleName, teams: listed }) => {
+    const granting = teams.filter((team) => listed.includes(team))
+    return granting.length > 0 ? [grant(roleName, 'tag', granting, policy)] : []
+  })
+}
+
+/** GET /roles: what the caller may request, from the policy file and (when listable) IAM role tags. */
+export function createGetRoles (config: Config, roleTags?: RoleTags) {
+  return async function getRoles (request: FastifyRequest, reply: FastifyReply): Promise<RoleList> {
+    const principal = request.principal
+    if (!principal) throw new AppError('RO2KEY_INTERNAL', { detail: 'no principal' })
+    const teams = teamsOf(principal, config.policy)
+    const roles = policyGrants(teams, config.policy)
+    let roleTagsStatus: RoleList['role_tags'] = 'off'
+    if (roleTags !== undefined) {
+      const listing = await roleTags.list()
+      roleTagsStatus = listing.status
+      if (listing.status === 'listed') roles.push(...tagGrants(teams, listing.roles, config.policy))
+    }
+    roles.sort((a, b) => a.role.localeCompare(b.role) || a.source.localeCompare(b.source))
+    reply.header('cache-control', 'no-store')
+    return { uid: principal.uid, teams, roles, role_tags: roleTagsStatus }
+  }
+}

@@ -1,0 +1,122 @@
+import { GetRoleCommand, ListRolesCommand, type IAMClient, type Role } from '@aws-sdk/client-iam'
+import { AppError } from '../errors.js'
+import { createFreshCache } from './fresh-cache.js'
+
+/** The narrow seam to IAM: anything with the client's `send`. */
+export type IamLike = Pick<IAMClient, 'send'>
+
+export interface RoleTagsOptions {
+  iam: IamLike
+  /** ROLE_TEAMS_TAG, e.g. ro2key:teams */
+  tagKey: string
+  /** seconds an answer stays fresh */
+  ttl: number
+  arnPrefix: string
+  /** seconds since the epoch */
+  now: () => number
+}
+
+export interface TaggedRole { roleName: string, teams: string[] }
+
+export type RoleListing = { status: 'listed', roles: TaggedRole[] } | { status: 'not-permitted' }
+
+/** Teams granted a role by its IAM tag, read with GetRole/ListRoles and cached. */
+export interface RoleTags {
+  /** the teams the role's tag lists; [] when the role does not exist under ARN_PREFIX */
+  teamsFor (roleName: string): Promise<string[]>
+  /** every role under ARN_PREFIX's path with the teams its tag lists */
+  list (): Promise<RoleListing>
+}
+
+interface AwsErrorShape { name?: string, $metadata?: { httpStatusCode?: number, requestId?: string } }
+
+const MAX_CACHED_ROLES = 10_000
+const LIST_PAGE_SIZE = 1000
+const LIST_CONCURRENCY = 4
+
+/** The IAM role path ARN_PREFIX names: arn:…:role → "/", arn:…:role/robots → "/robots/". */
+export function rolePath (arnPrefix: string): string {
+  const rest = arnPrefix.replace(/^arn:[^:]+:iam::\d+:role/, '')
+  return rest === '' ? '/' : `${rest}/`
+}
+
+/** A tag value's team list: space- or comma-separated. */
+export function teamsOfTag (value: string | undefined): string[] {
+  return [...new Set((value ?? '').split(/[\s,]+/).filter(Boolean))]
+}
+
+/** The teams a role's tags grant; IAM tag keys are case-insensitive. */
+export function teamsOfRole (role: Role | undefined, tagKey: string): string[] {
+  const wanted = tagKey.toLowerCase()
+  return teamsOfTag(role?.Tags?.find((tag) => tag.Key?.toLowerCase() === wanted)?.Value)
+}
+
+/** Maps an IAM failure: our own permissions or credentials 502, unreachable or throttled 503; never 401/403. */
+export function mapIamError (err: AwsErrorShape & Error, action: string): AppError {
+  const status = err.$metadata?.httpStatusCode
+  const cause = new Error(`IAM ${action} ${err.name ?? 'Error'} (${status ?? 'no response'}, request ${err.$metadata?.requestId ?? '-'}): ${err.message}`)
+  if (err.name === 'Throttling' || err.name === 'ThrottlingException') {
+    return new AppError('RO2KEY_UPSTREAM_UNAVAILABLE', { cause, detail: 'AWS IAM is throttling; try again later' })
+  }
+  if (status === undefined || status >= 500) {
+    return new AppError('RO2KEY_UPSTREAM_UNAVAILABLE', { cause, detail: 'AWS IAM could not be reached to read the role\'s tags; try again later' })
+  }
+  return new AppError('RO2KEY_UPSTREAM_BAD_RESPONSE', { cause, detail: `AWS IAM refused ro2key's own ${action}; the operator has been told` })
+}
+
+const isAccessDenied = (err: AwsErrorShape): boolean => err.name === 'AccessDenied' || err.name === 'AccessDeniedException'
+
+/** Role tags from IAM, cached per role for `ttl` seconds, concurrent reads of one role coalesced. */
+export function createRoleTags (opts: RoleTagsOptions): RoleTags {
+  const path = rolePath(opts.arnPrefix)
+  const roles = createFreshCache<string[]>(opts.ttl, opts.now, MAX_CACHED_ROLES)
+  const listing = createFreshCache<RoleListing>(opts.ttl, opts.now, 1)
+
+  async function readRole (roleName: string): Promise<string[]> {
+    try {
+      const out = await opts.iam.send(new GetRoleCommand({ RoleName: roleName }))
+      // GetRole finds a name under any path; ro2key assumes ARN_PREFIX/<name> only.
+      return out.Role?.Path === path ? teamsOfRole(out.Role, opts.tagKey) : []
+    } catch (err) {
+      if ((err as AwsErrorShape).name === 'NoSuchEntity' || (err as AwsErrorShape).name === 'NoSuchEntityException') return []
+      throw mapIamError(err as AwsErrorShape & Error, 'GetRole')
+    }
+  }
+
+  async function listNames (): Promise<string[] | undefined> {
+    const names: string[] = []
+    let marker: string | undefined
+    do {
+      let out
+      try {
+        out = await opts.iam.send(new ListRolesCommand({ PathPrefix: path, Marker: marker, MaxItems: LIST_PAGE_SIZE }))
+      } catch (err) {
+        if (isAccessDenied(err as AwsErrorShape)) return undefined
+        throw mapIamError(err as AwsErrorShape & Error, 'ListRoles')
+      }
+      for (const role of out.Roles ?? []) if (role.Path === path && role.RoleName) names.push(role.RoleName)
+      marker = out.IsTruncated === true ? out.Marker : undefined
+    } while (marker)
+    return names
+  }
+
+  const teamsFor = async (roleName: string): Promise<string[]> => await roles.get(roleName, async () => await readRole(roleName))
+
+  async function readListing (): Promise<RoleListing> {
+    const names = await listNames()
+    if (names === undefined) return { status: 'not-permitted' }
+    // ListRoles leaves tags out, so each role's tags come from GetRole (through the same cache).
+    const tagged: TaggedRole[] = []
+    for (let i = 0; i < names.length; i += LIST_CONCURRENCY) {
+      const batch = names.slice(i, i + LIST_CONCURRENCY)
+      const teams = await Promise.all(batch.map(teamsFor))
+      batch.forEach((roleName, j) => { if (teams[j]?.length) tagged.push({ roleName, teams: teams[j] as string[] }) })
+    }
+    return { status: 'listed', roles: tagged }
+  }
+
+  return {
+    teamsFor,
+    list: async () => await listing.get('roles', readListing)
+  }
+}
