@@ -1,5 +1,5 @@
 import t from 'tap'
-import { mapStsError } from '../../src/aws/sts.js'
+import { accessDeniedDetail, mapStsError } from '../../src/aws/sts.js'
 
 function awsError (name: string, status?: number, message = 'msg'): Error {
   return Object.assign(new Error(message), { name, $metadata: status === undefined ? {} : { httpStatusCode: status, requestId: 'r-1' } })
@@ -25,3 +25,21 @@ for (const row of table) {
     if (row.status >= 500) t.equal(mapped.headers['retry-after'], '5')
   })
 }
+
+t.test('AccessDenied names the trust-policy permission ro2key needs, never AWS\'s text', async (t) => {
+  const deny = (action: string) => `User: arn:aws:sts::123456789012:assumed-role/ro2key/i-0abc is not authorized to perform: ${action} on resource: arn:aws:iam::123456789012:role/R`
+  const tags = [{ key: 'ro2key:uid', value: 'x' }]
+  const rows = [
+    { desc: 'AWS names sts:TagSession', message: deny('sts:TagSession'), input: { tags }, detail: /trust policy must allow sts:TagSession .*SESSION_TAGS is on/ },
+    { desc: 'AWS names sts:SetSourceIdentity', message: deny('sts:SetSourceIdentity'), input: { sourceIdentity: 'x', tags }, detail: /trust policy must allow sts:SetSourceIdentity .*SOURCE_IDENTITY is on/ },
+    { desc: 'plain AssumeRole refusal, options off', message: deny('sts:AssumeRole'), input: {}, detail: /^AWS STS refused AssumeRole: the role may not exist, or its trust policy does not allow ro2key's own role sts:AssumeRole$/ },
+    { desc: 'unspecific refusal with both options on', message: 'Access denied', input: { sourceIdentity: 'x', tags }, detail: /sts:AssumeRole, with sts:TagSession and sts:SetSourceIdentity as well \(SESSION_TAGS and SOURCE_IDENTITY on\)/ },
+    { desc: 'unspecific refusal with only tags', message: 'Access denied', input: { tags }, detail: /with sts:TagSession as well \(SESSION_TAGS on\)$/ }
+  ]
+  for (const row of rows) {
+    t.match(accessDeniedDetail(row.message, row.input), row.detail, row.desc)
+    const mapped = mapStsError(awsError('AccessDenied', 403, row.message), row.input)
+    t.match(mapped, { statusCode: 403, code: 'RO2KEY_AWS_ACCESS_DENIED', detail: row.detail }, `${row.desc}: mapped`)
+    t.notMatch(mapped.detail ?? '', /123456789012|arn:aws|i-0abc/, `${row.desc}: no account data`)
+  }
+})

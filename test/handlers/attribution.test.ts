@@ -1,0 +1,100 @@
+import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam'
+import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts'
+import t from 'tap'
+import { build, testConfig } from '../helpers/build.js'
+import { startMoto, useMotoEnv } from '../peers/moto.js'
+import { startTokeninfo } from '../peers/tokeninfo.js'
+
+const moto = await startMoto()
+useMotoEnv(moto)
+const tokeninfo = await startTokeninfo()
+t.teardown(async () => { await tokeninfo.stop(); await moto.stop() })
+await moto.createRole('S3MintReadOnly')
+tokeninfo.add('tok-odd', { uid: 'robot/with spaces', team: 'mint', realm: '/services' })
+
+const bearer = { authorization: 'Bearer tok-odd' }
+const ALL_ON = { SOURCE_IDENTITY: 'true', SESSION_TAGS: 'true', TRANSITIVE_TAGS: 'true' }
+
+/** The real STS client (endpoint from AWS_ENDPOINT_URL_STS unless given), keeping the AssumeRole requests it sends. */
+function capturingSts (t: { teardown: (fn: () => unknown) => void }, config: STSClientConfig = {}): { sts: STSClient, sent: URLSearchParams[] } {
+  const sts = new STSClient({ region: 'us-east-1', ...config })
+  t.teardown(() => sts.destroy())
+  const sent: URLSearchParams[] = []
+  sts.middlewareStack.add((next) => async (args) => {
+    const body = (args.request as { body?: unknown }).body
+    if (typeof body === 'string') sent.push(new URLSearchParams(body))
+    return await next(args)
+  }, { step: 'finalizeRequest', name: 'captureAssumeRole' })
+  return { sts, sent }
+}
+
+function attribution (params: URLSearchParams): Record<string, string> {
+  return Object.fromEntries([...params].filter(([k]) => /^(SourceIdentity|Tags|TransitiveTagKeys)/.test(k)))
+}
+
+t.test('off by default: no SourceIdentity, no tags', async (t) => {
+  const { sts, sent } = capturingSts(t)
+  const { app } = await build(t, testConfig({ TOKENINFO_URL: tokeninfo.url }), { sts })
+  const res = await app.inject({ url: '/get_key/S3MintReadOnly', headers: bearer })
+  t.equal(res.statusCode, 200)
+  t.equal(sent.length, 1)
+  t.equal(sent[0]?.get('Action'), 'AssumeRole')
+  t.same(attribution(sent[0] as URLSearchParams), {})
+})
+
+t.test('SOURCE_IDENTITY, SESSION_TAGS and TRANSITIVE_TAGS reach STS, and moto accepts them', async (t) => {
+  const { sts, sent } = capturingSts(t)
+  const { app, logs } = await build(t, testConfig({ TOKENINFO_URL: tokeninfo.url, ...ALL_ON }), { sts })
+  const res = await app.inject({ url: '/get_key/S3MintReadOnly', headers: bearer })
+  t.equal(res.statusCode, 200)
+  const got = attribution(sent[0] as URLSearchParams)
+  t.match(got.SourceIdentity, /^robot-with-spaces-[0-9a-f]{8}$/, 'the sanitised uid, as the session name')
+  t.equal(got.SourceIdentity, sent[0]?.get('RoleSessionName'))
+  t.same(got, {
+    SourceIdentity: got.SourceIdentity,
+    'Tags.member.1.Key': 'ro2key:uid',
+    'Tags.member.1.Value': 'robot/with spaces',
+    'Tags.member.2.Key': 'ro2key:team',
+    'Tags.member.2.Value': 'mint',
+    'Tags.member.3.Key': 'ro2key:realm',
+    'Tags.member.3.Value': '/services',
+    'TransitiveTagKeys.member.1': 'ro2key:uid',
+    'TransitiveTagKeys.member.2': 'ro2key:team',
+    'TransitiveTagKeys.member.3': 'ro2key:realm'
+  })
+  t.match(logs.audits()[0], { event: 'issued', sourceIdentity: got.SourceIdentity, sessionTags: ['ro2key:uid', 'ro2key:team', 'ro2key:realm'] })
+  t.notOk(logs.text.includes(res.json().SecretAccessKey), 'no secret in the log')
+})
+
+t.test('SESSION_TAGS without TRANSITIVE_TAGS: tags, not transitive', async (t) => {
+  const { sts, sent } = capturingSts(t)
+  const { app } = await build(t, testConfig({ TOKENINFO_URL: tokeninfo.url, SESSION_TAGS: 'true' }), { sts })
+  t.equal((await app.inject({ url: '/get_key/S3MintReadOnly', headers: bearer })).statusCode, 200)
+  const keys = Object.keys(attribution(sent[0] as URLSearchParams))
+  t.equal(keys.filter((k) => k.startsWith('Tags.')).length, 6)
+  t.notOk(keys.some((k) => k.startsWith('TransitiveTagKeys') || k === 'SourceIdentity'))
+})
+
+t.test('an STS refusal names the trust-policy permissions the options need', async (t) => {
+  // moto enforces SigV4, identity and trust policies after these 4 setup calls.
+  const strict = await startMoto({ INITIAL_NO_AUTH_ACTION_COUNT: '4' })
+  t.teardown(() => strict.stop())
+  await strict.iam.send(new CreateUserCommand({ UserName: 'ro2key-instance' }))
+  const key = await strict.iam.send(new CreateAccessKeyCommand({ UserName: 'ro2key-instance' }))
+  await strict.iam.send(new PutUserPolicyCommand({
+    UserName: 'ro2key-instance',
+    PolicyName: 'assume',
+    PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'], Resource: '*' }] })
+  }))
+  await strict.createRole('S3MintUntrusting', 'arn:aws:iam::123456789012:user/someone-else')
+  const secret = key.AccessKey?.SecretAccessKey ?? '-'
+  const { sts, sent } = capturingSts(t, { endpoint: strict.url, credentials: { accessKeyId: key.AccessKey?.AccessKeyId ?? '', secretAccessKey: secret } })
+  const { app, logs } = await build(t, testConfig({ TOKENINFO_URL: tokeninfo.url, ...ALL_ON }), { sts })
+  const res = await app.inject({ url: '/get_key/S3MintUntrusting', headers: bearer })
+  t.equal(res.statusCode, 403)
+  t.match(res.json(), { code: 'RO2KEY_AWS_ACCESS_DENIED', detail: /trust policy .*sts:AssumeRole.*sts:TagSession and sts:SetSourceIdentity/ })
+  t.notMatch(res.body, /arn:aws|123456789012|someone-else/, 'nothing of AWS\'s message in the answer')
+  t.match(logs.text, /STS AccessDenied/, 'AWS\'s error is in the log for the operator')
+  t.notOk(logs.text.includes(secret), 'instance secret not logged')
+  t.ok(sent[0]?.get('SourceIdentity'), 'the refused request carried SourceIdentity')
+})
