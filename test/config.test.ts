@@ -59,3 +59,30 @@ t.test('OAUTH2_SCOPE: space or comma separated, any one suffices', async (t) => 
 t.test('an invalid inline POLICY is reported', async (t) => {
   t.throws(() => loadConfig({ ...base, POLICY: 'teams: { a: { roles: R } }' }), { message: /POLICY: POLICY: teams\.a\.roles must be a list/ })
 })
+
+t.test('role tags and session attribution options', async (t) => {
+  const plain = { ARN_PREFIX: base.ARN_PREFIX, TOKENINFO_URL: base.TOKENINFO_URL }
+  t.match(loadConfig(base), { roleTeamsTag: undefined, roleTagsTtl: 60, sourceIdentity: false, sessionTags: false, transitiveTags: false }, 'all off by default')
+  const tagsOnly = loadConfig({ ...plain, ROLE_TEAMS_TAG: 'ro2key:teams', ROLE_TAGS_TTL: '300' })
+  t.match(tagsOnly, { roleTeamsTag: 'ro2key:teams', roleTagsTtl: 300 })
+  t.equal(tagsOnly.policy.teams.size, 0, 'with ROLE_TEAMS_TAG the policy file is optional')
+  t.throws(() => loadConfig(plain), { message: /POLICY_FILE is not set.*or set ROLE_TEAMS_TAG/ })
+  t.match(loadConfig({ ...base, ROLE_TEAMS_TAG: 'ro2key:teams' }).policy.teams.size, 1, 'and still read when given')
+  t.match(loadConfig({ ...base, SOURCE_IDENTITY: 'true', SESSION_TAGS: 'TRUE', TRANSITIVE_TAGS: '1' }), { sourceIdentity: true, sessionTags: true, transitiveTags: true })
+  t.match(loadConfig({ ...base, SOURCE_IDENTITY: 'false', SESSION_TAGS: '0', TRANSITIVE_TAGS: '' }), { sourceIdentity: false, sessionTags: false, transitiveTags: false })
+  const err = t.throws(() => loadConfig({
+    ...base,
+    ROLE_TEAMS_TAG: 'aws:teams',
+    ROLE_TAGS_TTL: '-1',
+    SOURCE_IDENTITY: 'yes',
+    TRANSITIVE_TAGS: 'true'
+  })) as ConfigError
+  t.match(err.problems, [
+    /ROLE_TEAMS_TAG must be an IAM tag key .*got "aws:teams"/,
+    /TRANSITIVE_TAGS=true needs SESSION_TAGS=true/,
+    /ROLE_TAGS_TTL must be an integer from 0 to 3600, got "-1"/,
+    /SOURCE_IDENTITY must be true or false, got "yes"/
+  ])
+  t.throws(() => loadConfig({ ...base, ROLE_TEAMS_TAG: 'x'.repeat(129) }), { message: /ROLE_TEAMS_TAG must be an IAM tag key/ })
+  t.throws(() => loadConfig({ ...base, ROLE_TEAMS_TAG: 'teams!' }), { message: /ROLE_TEAMS_TAG must be an IAM tag key/ })
+})

@@ -38,9 +38,22 @@ const table = [
   { desc: 'non-granting teams do not raise the cap', p: who('robot-x'), role: 'S3MintReadOnly', duration: 7200, want: { allowed: false, reason: 'duration-above-cap', cap: 3600 } }
 ]
 
-for (const row of table) {
+// tagTeams: the teams the role's IAM tag (ROLE_TEAMS_TAG) lists
+const tagTable = [
+  { desc: 'tag grants a team the file does not', p: who('a', ['ghosts']), role: 'Tagged', tagTeams: ['ghosts'], want: { allowed: true, teams: ['ghosts'], duration: 3600 } },
+  { desc: 'tag lists other teams only', p: who('a', ['ghosts']), role: 'Tagged', tagTeams: ['mint', 'ops'], want: { allowed: false, reason: 'role-not-allowed', teams: ['ghosts'] } },
+  { desc: 'empty tag (untagged or nonexistent role)', p: who('a', ['ghosts']), role: 'Tagged', tagTeams: [], want: { allowed: false, reason: 'role-not-allowed' } },
+  { desc: 'tag grant via policy membership', p: who('robot-s'), role: 'Tagged', tagTeams: ['short'], want: { allowed: true, teams: ['short'], duration: 1800 } },
+  { desc: 'team granted by tag keeps its file cap', p: who('stups_mint-sync'), role: 'Tagged', tagTeams: ['mint'], duration: 7200, want: { allowed: false, reason: 'duration-above-cap', cap: 3600 } },
+  { desc: 'team unknown to the file: no cap', p: who('a', ['ghosts']), role: 'Tagged', tagTeams: ['ghosts'], duration: 43200, want: { allowed: true, duration: 43200 } },
+  { desc: 'file and tag both grant: united, most generous cap', p: who('a', ['mint', 'billing']), role: 'S3MintReadOnly', tagTeams: ['billing'], duration: 7200, want: { allowed: true, teams: ['mint', 'billing'], duration: 7200 } },
+  { desc: 'tag cannot help a caller without teams', p: who('nobody'), role: 'Tagged', tagTeams: ['mint'], want: { allowed: false, reason: 'no-team' } },
+  { desc: 'tag team names are exact (case-sensitive)', p: who('a', ['Mint']), role: 'Tagged', tagTeams: ['mint'], want: { allowed: false, reason: 'role-not-allowed' } }
+]
+
+for (const row of [...table.map((r) => ({ ...r, tagTeams: undefined })), ...tagTable]) {
   t.test(row.desc, async (t) => {
-    const got = decide(row.p, { roleName: row.role, duration: row.duration }, policy, ARN)
+    const got = decide(row.p, { roleName: row.role, duration: row.duration }, policy, ARN, row.tagTeams)
     t.match(got, row.want)
     if (got.allowed) t.equal(got.roleArn, `${ARN}/${row.role}`)
   })
