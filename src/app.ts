@@ -11,9 +11,11 @@ import { createAuthenticate } from './auth/authenticate.js'
 import { cachingVerifier } from './auth/cache.js'
 import { createTokeninfoVerifier } from './auth/tokeninfo.js'
 import type { TokenVerifier } from './auth/verifier.js'
+import { createFederation } from './aws/federation.js'
 import type { StsLike } from './aws/sts.js'
 import type { Config } from './config.js'
 import { frameworkErrors, installErrorHandlers } from './error-handler.js'
+import { createGetConsole } from './handlers/console.js'
 import { getHealth } from './handlers/health.js'
 import { createGetKey } from './handlers/get-key.js'
 import { createLogger } from './log.js'
@@ -27,7 +29,7 @@ export interface Deps {
   /** IAM, for ROLE_TEAMS_TAG */
   iam?: IamLike
   verifier?: TokenVerifier
-  /** undici dispatcher for the token service */
+  /** undici dispatcher for the token service and the AWS federation endpoint */
   dispatcher?: Dispatcher
   /** seconds since the epoch */
   now?: () => number
@@ -103,9 +105,10 @@ export async function buildApp (config: Config, deps: Deps = {}): Promise<Fastif
     app.get(url, { schema: { hide: true } }, async () => app.swagger())
   }
   const authenticate = createAuthenticate(verifier, config.requiredScopes)
+  const federation = createFederation({ url: config.console.federationUrl, timeoutMs: config.console.timeoutMs, dispatcher })
   await app.register(openapiGlue, {
     specification: spec,
-    serviceHandlers: { getKey: createGetKey(config, sts, roleTags), getHealth, getRoles: createGetRoles(config, roleTags) },
+    serviceHandlers: { getKey: createGetKey(config, sts, roleTags), getHealth, getRoles: createGetRoles(config, roleTags), getConsole: createGetConsole(config, sts, federation, roleTags) },
     securityHandlers: { oauth2: authenticate, bearer: authenticate },
     // glue warns that no body parser exists for application/problem+json: it only
     // ever appears in responses here, so that warning is noise.

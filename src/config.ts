@@ -1,3 +1,4 @@
+import { PARTITION_CONSOLE } from './aws/partitions.js'
 import { buildPolicy, loadPolicyFile, type Policy } from './policy/policy-file.js'
 import { parse } from 'yaml'
 
@@ -32,6 +33,19 @@ export interface Config {
   sessionTags: boolean
   /** the session tags are marked transitive (survive role chaining) */
   transitiveTags: boolean
+  console: ConsoleConfig
+}
+
+/** When getSigninToken gets SessionDuration; AWS refuses it for role-chained credentials. */
+export type SessionDurationRule = 'auto' | 'always' | 'never'
+
+/** GET /console/{role_name}: the AWS federation endpoint and how the sign-in URL is built. */
+export interface ConsoleConfig {
+  federationUrl: string
+  /** Issuer of the login URL; undefined = the request's own base URL */
+  issuer: string | undefined
+  timeoutMs: number
+  sessionDuration: SessionDurationRule
 }
 
 export type Env = Record<string, string | undefined>
@@ -116,6 +130,21 @@ function readAttribution (env: Env, problems: string[]): Pick<Config, 'roleTeams
   }
 }
 
+const SESSION_DURATION_RULES: SessionDurationRule[] = ['auto', 'always', 'never']
+
+function readConsole (env: Env, partition: Partition, problems: string[]): ConsoleConfig {
+  const rule = (env.CONSOLE_SESSION_DURATION || 'auto') as SessionDurationRule
+  if (!SESSION_DURATION_RULES.includes(rule)) {
+    problems.push(`CONSOLE_SESSION_DURATION must be one of ${SESSION_DURATION_RULES.join(', ')}, got "${rule}"`)
+  }
+  return {
+    federationUrl: readUrl(env, 'FEDERATION_URL', problems) ?? PARTITION_CONSOLE[partition].federationUrl,
+    issuer: readUrl(env, 'CONSOLE_ISSUER', problems),
+    timeoutMs: readInt(env, 'FEDERATION_TIMEOUT_MS', 5000, 100, 60000, problems),
+    sessionDuration: rule
+  }
+}
+
 /** Reads and validates the whole configuration from env; throws ConfigError naming every problem. */
 export function loadConfig (env: Env): Config {
   const problems: string[] = []
@@ -148,7 +177,8 @@ export function loadConfig (env: Env): Config {
     authUrl: readUrl(env, 'AUTH_URL', problems),
     teamClaim: env.TEAM_CLAIM || 'team',
     policy: readPolicy(env, problems),
-    ...readAttribution(env, problems)
+    ...readAttribution(env, problems),
+    console: readConsole(env, partition, problems)
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config as Config

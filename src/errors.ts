@@ -3,6 +3,7 @@ export const ERRORS = {
   RO2KEY_BAD_REQUEST: { status: 400, title: 'Bad request' },
   RO2KEY_DURATION_ABOVE_CAP: { status: 400, title: 'Duration above the team cap' },
   RO2KEY_AWS_REJECTED_PARAMETERS: { status: 400, title: 'AWS rejected the request parameters' },
+  RO2KEY_DESTINATION_NOT_ALLOWED: { status: 400, title: 'Console destination not allowed' },
   RO2KEY_TOKEN_MISSING: { status: 401, title: 'Bearer token required' },
   RO2KEY_TOKEN_INVALID: { status: 401, title: 'Token not valid' },
   RO2KEY_INSUFFICIENT_SCOPE: { status: 403, title: 'Insufficient scope' },

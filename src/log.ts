@@ -12,7 +12,8 @@ export const REDACT_PATHS = [
   'SessionToken', '*.SessionToken',
   'Token', '*.Token',
   'secretAccessKey', '*.secretAccessKey',
-  'sessionToken', '*.sessionToken'
+  'sessionToken', '*.sessionToken',
+  'SigninToken', '*.SigninToken', 'signinToken', '*.signinToken'
 ]
 
 const TOKEN_IN_QUERY = /([?&](?:access_token|token)=)[^&#]*/gi

@@ -49,6 +49,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/console/{role_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * AWS console sign-in URL for a role
+         * @description Same authentication, team authorization, `role_name` and `duration` rules as
+         *     `/get_key/{role_name}`. Assumes the role, exchanges the credentials for a sign-in
+         *     token at the AWS federation endpoint (`FEDERATION_URL`) and answers with the console
+         *     login URL, or redirects to it with `redirect=true`. The URL must be used within
+         *     15 minutes; the console session ends when the credentials expire.
+         */
+        get: operations["getConsole"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -110,6 +134,18 @@ export interface components {
             /** @description Highest `duration` the caller may ask for; absent when uncapped. */
             max_duration?: number;
         };
+        ConsoleSession: {
+            /**
+             * @description Console login URL (`FEDERATION_URL?Action=login&Issuer=…&Destination=…&SigninToken=…`).
+             *     A secret: whoever opens it is signed in. Valid for 15 minutes.
+             */
+            url: string;
+            /**
+             * Format: date-time
+             * @description When the role session, and with it the console session, ends (ISO 8601 UTC).
+             */
+            expiration: string;
+        };
         Health: {
             /** @enum {string} */
             status: "ok";
@@ -140,6 +176,11 @@ export interface components {
     parameters: {
         /** @description IAM role name under `ARN_PREFIX` (1-64 of `A-Za-z0-9_+=,.@-`). */
         RoleName: string;
+        /**
+         * @description Lifetime of the credentials in seconds. Defaults to 3600 or to the team's
+         *     `max_duration` when that is lower. Above the team's `max_duration` is refused.
+         */
+        Duration: number;
     };
     requestBodies: never;
     headers: never;
@@ -154,7 +195,7 @@ export interface operations {
                  * @description Lifetime of the credentials in seconds. Defaults to 3600 or to the team's
                  *     `max_duration` when that is lower. Above the team's `max_duration` is refused.
                  */
-                duration?: number;
+                duration?: components["parameters"]["Duration"];
             };
             header?: never;
             path: {
@@ -201,6 +242,59 @@ export interface operations {
                     "application/json": components["schemas"]["RoleList"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    getConsole: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Lifetime of the credentials in seconds. Defaults to 3600 or to the team's
+                 *     `max_duration` when that is lower. Above the team's `max_duration` is refused.
+                 */
+                duration?: components["parameters"]["Duration"];
+                /** @description `true`: answer 302 with the login URL in `Location` instead of JSON. */
+                redirect?: boolean;
+                /**
+                 * @description Console page to open after sign-in: an https URL on the partition's console host
+                 *     (`console.aws.amazon.com`, `console.amazonaws.cn` or
+                 *     `console.amazonaws-us-gov.com`) or a subdomain of it. Default: the console home.
+                 *     Anything else is refused with 400 (no open redirect).
+                 */
+                destination?: string;
+            };
+            header?: never;
+            path: {
+                /** @description IAM role name under `ARN_PREFIX` (1-64 of `A-Za-z0-9_+=,.@-`). */
+                role_name: components["parameters"]["RoleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The console login URL. Sent with `Cache-Control no-store`. */
+            200: {
+                headers: {
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleSession"];
+                };
+            };
+            /** @description Redirect to the console login URL (with `redirect=true`). */
+            302: {
+                headers: {
+                    Location?: string;
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             502: components["responses"]["Problem"];

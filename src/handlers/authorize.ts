@@ -1,0 +1,48 @@
+import type { FastifyRequest } from 'fastify'
+import { assumeRoleInput } from '../aws/attribution.js'
+import type { AssumeRoleInput } from '../aws/sts.js'
+import type { Config } from '../config.js'
+import { AppError } from '../errors.js'
+import { authorize } from '../policy/authorize.js'
+import type { Allowed, Denied, Principal } from '../policy/decide.js'
+import type { RoleTags } from '../policy/role-tags.js'
+
+function denial (denied: Denied, roleName: string): AppError {
+  switch (denied.reason) {
+    case 'duration-above-cap':
+      return new AppError('RO2KEY_DURATION_ABOVE_CAP', {
+        detail: `duration is above ${denied.cap} seconds, the most your team may request for ${roleName}`
+      })
+    case 'no-team':
+      return new AppError('RO2KEY_ROLE_NOT_ALLOWED', {
+        detail: 'Your token names no team and the policy lists no team for your uid'
+      })
+    case 'role-not-allowed':
+      return new AppError('RO2KEY_ROLE_NOT_ALLOWED', {
+        detail: `None of your teams (${denied.teams.join(', ')}) may use role ${roleName}`
+      })
+  }
+}
+
+export interface Authorized {
+  principal: Principal
+  decision: Allowed
+  /** the AssumeRole call to make (session name, SourceIdentity, session tags) */
+  input: AssumeRoleInput
+}
+
+/**
+ * The one authorization of every route that vends a role session: authorize() (policy file,
+ * then role tags) for the verified principal, a `denied` audit line and the matching AppError
+ * when it says no. `audit` adds fields to that line.
+ */
+export async function authorizeRequest (request: FastifyRequest, config: Config, roleTags: RoleTags | undefined, roleName: string, duration: number | undefined, audit: Record<string, unknown> = {}): Promise<Authorized> {
+  const principal = request.principal
+  if (!principal) throw new AppError('RO2KEY_INTERNAL', { detail: 'no principal' })
+  const decision = await authorize(principal, { roleName, duration }, config.policy, config.arnPrefix, roleTags)
+  if (!decision.allowed) {
+    request.log.info({ audit: { event: 'denied', uid: principal.uid, teams: decision.teams, role: roleName, reason: decision.reason, ...audit } }, 'request denied')
+    throw denial(decision, roleName)
+  }
+  return { principal, decision, input: assumeRoleInput(decision, principal, config) }
+}
