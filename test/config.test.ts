@@ -86,3 +86,29 @@ t.test('role tags and session attribution options', async (t) => {
   t.throws(() => loadConfig({ ...base, ROLE_TEAMS_TAG: 'x'.repeat(129) }), { message: /ROLE_TEAMS_TAG must be an IAM tag key/ })
   t.throws(() => loadConfig({ ...base, ROLE_TEAMS_TAG: 'teams!' }), { message: /ROLE_TEAMS_TAG must be an IAM tag key/ })
 })
+
+t.test('console federation: defaults follow the partition, every value checked', async (t) => {
+  t.same(loadConfig(base).console, { federationUrl: 'https://signin.aws.amazon.com/federation', issuer: undefined, timeoutMs: 5000, sessionDuration: 'auto' })
+  t.equal(loadConfig({ ...base, ARN_PREFIX: 'arn:aws-cn:iam::123456789012:role' }).console.federationUrl, 'https://signin.amazonaws.cn/federation')
+  t.equal(loadConfig({ ...base, ARN_PREFIX: 'arn:aws-us-gov:iam::123456789012:role' }).console.federationUrl, 'https://signin.amazonaws-us-gov.com/federation')
+  t.same(loadConfig({
+    ...base,
+    FEDERATION_URL: 'http://127.0.0.1:4000/federation',
+    CONSOLE_ISSUER: 'https://ro2key.example.org/',
+    FEDERATION_TIMEOUT_MS: '2500',
+    CONSOLE_SESSION_DURATION: 'never'
+  }).console, { federationUrl: 'http://127.0.0.1:4000/federation', issuer: 'https://ro2key.example.org/', timeoutMs: 2500, sessionDuration: 'never' })
+  const err = t.throws(() => loadConfig({
+    ...base,
+    FEDERATION_URL: 'signin.aws.amazon.com',
+    CONSOLE_ISSUER: 'ftp://x',
+    FEDERATION_TIMEOUT_MS: '0',
+    CONSOLE_SESSION_DURATION: 'yes'
+  })) as ConfigError
+  t.match(err.problems, [
+    /CONSOLE_SESSION_DURATION must be one of auto, always, never, got "yes"/,
+    /FEDERATION_URL must be an http\(s\) URL/,
+    /CONSOLE_ISSUER must be an http\(s\) URL/,
+    /FEDERATION_TIMEOUT_MS must be an integer from 100/
+  ])
+})

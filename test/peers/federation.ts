@@ -34,9 +34,13 @@ export interface FederationPeer {
   mode: FederationFault
   /** treat every session as role-chained: SessionDuration is then refused */
   roleChained: boolean
+  /** the STS region the session's credentials are checked in (moto keeps sessions per region) */
+  stsRegion: string
   /** the getSigninToken requests answered so far (without the secret parts) */
   requests: SigninRequest[]
   logins: Login[]
+  /** every session key, session token and sign-in token seen, for tests that grep logs */
+  secrets: string[]
   stop (): Promise<void>
 }
 
@@ -74,9 +78,9 @@ function validDuration (raw: string | null): boolean {
   return /^\d+$/.test(raw) && n >= MIN_SESSION_DURATION && n <= MAX_SESSION_DURATION
 }
 
-async function identityOf (session: Session, stsUrl: string): Promise<string | undefined> {
+async function identityOf (session: Session, stsUrl: string, region: string): Promise<string | undefined> {
   const sts = new STSClient({
-    region: 'us-east-1',
+    region,
     endpoint: stsUrl,
     maxAttempts: 1,
     credentials: { accessKeyId: session.sessionId, secretAccessKey: session.sessionKey, sessionToken: session.sessionToken }
@@ -93,14 +97,15 @@ async function identityOf (session: Session, stsUrl: string): Promise<string | u
 export async function startFederation (opts: FederationPeerOptions = {}): Promise<FederationPeer> {
   const tokens = new Map<string, Omit<Login, 'issuer' | 'destination'> & { issuedAt: number }>()
   const hanging = new Set<ServerResponse>()
-  const peer = { calls: 0, mode: 'ok', roleChained: false, requests: [], logins: [] } as unknown as FederationPeer
+  const peer = { calls: 0, mode: 'ok', roleChained: false, stsRegion: 'us-east-1', requests: [], logins: [], secrets: [] } as unknown as FederationPeer
 
   async function getSigninToken (q: URLSearchParams, res: ServerResponse): Promise<void> {
     const session = parseSession(q.get('Session'))
     const sessionDuration = q.get('SessionDuration')
+    if (session) peer.secrets.push(session.sessionKey, session.sessionToken)
     if (!session || !validDuration(sessionDuration)) return invalid(res)
     if (sessionDuration !== null && peer.roleChained) return invalid(res)
-    const arn = opts.stsUrl ? await identityOf(session, opts.stsUrl) : undefined
+    const arn = opts.stsUrl ? await identityOf(session, opts.stsUrl, peer.stsRegion) : undefined
     if (opts.stsUrl && !arn?.includes(':assumed-role/')) return invalid(res)
     peer.requests.push({ sessionId: session.sessionId, sessionDuration })
     switch (peer.mode) {
@@ -111,6 +116,7 @@ export async function startFederation (opts: FederationPeerOptions = {}): Promis
     }
     const token = randomBytes(384).toString('base64url')
     tokens.set(token, { arn, sessionDuration, issuedAt: Date.now() })
+    peer.secrets.push(token)
     res.writeHead(200, { 'content-type': 'application/json' })
     res.end(JSON.stringify({ SigninToken: token }))
   }
