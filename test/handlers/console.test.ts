@@ -1,3 +1,4 @@
+import { CreateRoleCommand } from '@aws-sdk/client-iam'
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
 import t from 'tap'
 import { build, testConfig, type LogCapture } from '../helpers/build.js'
@@ -181,6 +182,23 @@ t.test('exactly the roles /get_key gives: same refusals, nothing minted', async 
   const denied = logs.audits().filter((a) => a.event === 'denied' && a.via === 'console')
   t.equal(denied.length, 4, 'policy refusals are audited as console denials')
   t.match(denied[0], { uid: 'stups_mint-sync', role: 'BillingReports', reason: 'role-not-allowed' })
+})
+
+t.test('role tags, SourceIdentity and session tags apply as for /get_key', async (t) => {
+  const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MOTO_ACCOUNT}:root` }, Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'] }] }
+  await moto.iam.send(new CreateRoleCommand({ RoleName: 'TaggedForOps', AssumeRolePolicyDocument: JSON.stringify(trust), Tags: [{ Key: 'ro2key:teams', Value: 'ops' }] }))
+  tokeninfo.add('tok-ops', { uid: 'robot-ops', team: 'ops' })
+  const tagged = testConfig({ TOKENINFO_URL: tokeninfo.url, FEDERATION_URL: federation.url, ROLE_TEAMS_TAG: 'ro2key:teams', SOURCE_IDENTITY: 'true', SESSION_TAGS: 'true' })
+  const { app, logs } = await build(t, tagged)
+  const res = await app.inject({ url: '/console/TaggedForOps', headers: bearer('tok-ops') })
+  t.equal(res.statusCode, 200, 'the role tag grants team ops')
+  t.equal((await signIn(res.json().url)).status, 302)
+  t.match(federation.logins.at(-1), { arn: /assumed-role\/TaggedForOps\/robot-ops$/ })
+  t.match(logs.audits()[0], { event: 'console', teams: ['ops'], sourceIdentity: 'robot-ops', sessionTags: ['ro2key:uid', 'ro2key:team', 'ro2key:realm'] })
+  for (const path of ['/console/TaggedForOps', '/get_key/TaggedForOps']) {
+    const refused = await app.inject({ url: path, headers: bearer('tok-mint') })
+    t.equal(refused.statusCode, 403, `${path}: another team's tagged role`)
+  }
 })
 
 t.test('federation endpoint in trouble: 502/503 with Retry-After, no secret anywhere', async (t) => {
