@@ -9,7 +9,7 @@ import { Agent, type Dispatcher } from 'undici'
 import { loadSpec, servedSpec } from './api/spec.js'
 import { createAuthenticate } from './auth/authenticate.js'
 import { cachingVerifier } from './auth/cache.js'
-import { createTokeninfoVerifier } from './auth/tokeninfo.js'
+import { createTokenVerifier } from './auth/select.js'
 import type { TokenVerifier } from './auth/verifier.js'
 import { createFederation } from './aws/federation.js'
 import type { StsLike } from './aws/sts.js'
@@ -84,12 +84,10 @@ export async function buildApp (config: Config, deps: Deps = {}): Promise<Fastif
   const dispatcher = deps.dispatcher ?? new Agent({ connect: { timeout: config.tokeninfoTimeoutMs } })
   if (!deps.dispatcher) owned.push(() => dispatcher.close())
   const now = deps.now ?? (() => Date.now() / 1000)
-  const verifier = cachingVerifier(deps.verifier ?? createTokeninfoVerifier({
-    url: config.tokeninfoUrl as string,
-    timeoutMs: config.tokeninfoTimeoutMs,
-    teamClaim: config.teamClaim,
+  const verifier = cachingVerifier(deps.verifier ?? createTokenVerifier(config, {
     dispatcher,
-    now: () => Math.floor(now())
+    now: () => Math.floor(now()),
+    logger: app.log
   }), { ttlSeconds: config.tokenCacheTtl, maxEntries: config.tokenCacheMaxEntries, now })
   app.addHook('onClose', async () => { await Promise.all(owned.map((close) => close())) })
   app.decorateRequest('principal', undefined)

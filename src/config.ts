@@ -33,6 +33,12 @@ export interface Config {
   sessionTags: boolean
   /** the session tags are marked transitive (survive role chaining) */
   transitiveTags: boolean
+  /** RFC 7662 introspection, when INTROSPECTION_URL is set */
+  introspection: IntrospectionConfig | undefined
+  /** JWT access tokens checked with the issuer's JWKS, when JWT_ISSUER is set */
+  jwt: JwtConfig | undefined
+  /** claim naming the caller in introspection and JWT answers; undefined: sub and fallbacks */
+  uidClaim: string | undefined
   console: ConsoleConfig
 }
 
@@ -47,6 +53,9 @@ export interface ConsoleConfig {
   timeoutMs: number
   sessionDuration: SessionDurationRule
 }
+
+export interface IntrospectionConfig { url: string, clientId: string, clientSecret: string }
+export interface JwtConfig { issuer: string, audience: string, jwksUrl: string | undefined }
 
 export type Env = Record<string, string | undefined>
 
@@ -145,6 +154,34 @@ function readConsole (env: Env, partition: Partition, problems: string[]): Conso
   }
 }
 
+/** A set of variables that only work together: all set, or none (named when half-set). */
+function readSet (env: Env, names: string[], problems: string[]): boolean {
+  const set = names.filter((n) => env[n])
+  if (set.length === 0) return false
+  const missing = names.filter((n) => !env[n])
+  if (missing.length > 0) problems.push(`${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not: these work only together`)
+  return missing.length === 0
+}
+
+function readIntrospection (env: Env, problems: string[]): IntrospectionConfig | undefined {
+  if (!readSet(env, ['INTROSPECTION_URL', 'INTROSPECTION_CLIENT_ID', 'INTROSPECTION_CLIENT_SECRET'], problems)) return undefined
+  const url = readUrl(env, 'INTROSPECTION_URL', problems)
+  // The secret's value is never echoed, not even in a problem.
+  return url ? { url, clientId: env.INTROSPECTION_CLIENT_ID as string, clientSecret: env.INTROSPECTION_CLIENT_SECRET as string } : undefined
+}
+
+function readJwt (env: Env, problems: string[]): JwtConfig | undefined {
+  // JWKS_URL is optional: without it the keys are found through the issuer's OIDC discovery.
+  const complete = readSet(env, ['JWT_ISSUER', 'JWT_AUDIENCE'], problems)
+  if (!complete) {
+    if (env.JWKS_URL && !env.JWT_ISSUER && !env.JWT_AUDIENCE) problems.push('JWKS_URL is set but JWT_ISSUER, JWT_AUDIENCE are not: these work only together')
+    return undefined
+  }
+  const issuer = readUrl(env, 'JWT_ISSUER', problems)
+  const jwksUrl = readUrl(env, 'JWKS_URL', problems)
+  return issuer ? { issuer, audience: env.JWT_AUDIENCE as string, jwksUrl } : undefined
+}
+
 /** Reads and validates the whole configuration from env; throws ConfigError naming every problem. */
 export function loadConfig (env: Env): Config {
   const problems: string[] = []
@@ -157,8 +194,10 @@ export function loadConfig (env: Env): Config {
   }
   const partition = (arnMatch?.[1] ?? 'aws') as Partition
   const tokeninfoUrl = readUrl(env, 'TOKENINFO_URL', problems)
-  if (!env.TOKENINFO_URL) {
-    problems.push('TOKENINFO_URL is not set: ro2key never serves unauthenticated; give the tokeninfo endpoint URL')
+  const introspection = readIntrospection(env, problems)
+  const jwt = readJwt(env, problems)
+  if (!env.TOKENINFO_URL && !env.INTROSPECTION_URL && !env.JWT_ISSUER && !env.JWKS_URL && !env.JWT_AUDIENCE) {
+    problems.push('TOKENINFO_URL is not set, nor INTROSPECTION_URL or JWT_ISSUER: ro2key never serves unauthenticated; configure at least one token verifier (see README, "Identity providers")')
   }
   const logLevel = env.LOG_LEVEL || 'info'
   if (!LOG_LEVELS.has(logLevel)) problems.push(`LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}, got "${logLevel}"`)
@@ -178,7 +217,10 @@ export function loadConfig (env: Env): Config {
     teamClaim: env.TEAM_CLAIM || 'team',
     policy: readPolicy(env, problems),
     ...readAttribution(env, problems),
-    console: readConsole(env, partition, problems)
+    console: readConsole(env, partition, problems),
+    introspection,
+    jwt,
+    uidClaim: env.UID_CLAIM || undefined
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config as Config

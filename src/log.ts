@@ -8,6 +8,8 @@ export const REDACT_PATHS = [
   'access_token', '*.access_token',
   'token', '*.token',
   'client_secret', '*.client_secret',
+  'clientSecret', '*.clientSecret', '*.*.clientSecret',
+  'INTROSPECTION_CLIENT_SECRET', '*.INTROSPECTION_CLIENT_SECRET',
   'SecretAccessKey', '*.SecretAccessKey',
   'SessionToken', '*.SessionToken',
   'Token', '*.Token',

@@ -1,0 +1,62 @@
+import type { Principal } from '../policy/decide.js'
+import { invalidToken } from './bearer.js'
+import { badResponse, callJson, statusError, type HttpOptions } from './upstream.js'
+import { listClaim, type TokenVerifier } from './verifier.js'
+
+export interface IntrospectionOptions {
+  url: string
+  clientId: string
+  clientSecret: string
+  /** claim that names the caller; undefined: sub, then username, then client_id */
+  uidClaim: string | undefined
+  teamClaim: string
+  http: HttpOptions
+  /** seconds since the epoch */
+  now: () => number
+}
+
+const SERVICE = 'introspection endpoint'
+
+/** RFC 6749 section 2.3.1: client id and secret are form-urlencoded before Basic encoding. */
+export function basicAuth (clientId: string, clientSecret: string): string {
+  const enc = (s: string): string => encodeURIComponent(s).replace(/%20/g, '+')
+  return 'Basic ' + Buffer.from(`${enc(clientId)}:${enc(clientSecret)}`).toString('base64')
+}
+
+/** An RFC 7662 response -> Principal, or a fixed 401 reason. */
+export function principalOfIntrospection (doc: Record<string, unknown>, opts: Pick<IntrospectionOptions, 'uidClaim' | 'teamClaim'>, now: number): Principal {
+  // RFC 7662 section 2.2: anything but active=true is an inactive token.
+  if (doc.active !== true) throw invalidToken('token inactive')
+  const exp = typeof doc.exp === 'number' ? doc.exp : undefined
+  if (exp !== undefined && exp <= now) throw invalidToken('token expired')
+  const candidates = opts.uidClaim ? [doc[opts.uidClaim]] : [doc.sub, doc.username, doc.client_id]
+  const uid = candidates.find((v) => typeof v === 'string' && v !== '') as string | undefined
+  if (uid === undefined) throw invalidToken('token has no uid')
+  return {
+    uid,
+    realm: undefined,
+    scopes: listClaim(doc.scope),
+    teams: listClaim(doc[opts.teamClaim]),
+    expiresAt: exp
+  }
+}
+
+/** RFC 7662 token introspection: POST token=... with HTTP Basic client authentication. */
+export function createIntrospectionVerifier (opts: IntrospectionOptions): TokenVerifier {
+  const authorization = basicAuth(opts.clientId, opts.clientSecret)
+  return {
+    async verify (token) {
+      const { status, doc } = await callJson(SERVICE, opts.url, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString()
+      }, opts.http)
+      if (status === 401 || status === 403) {
+        // The endpoint refused ro2key's own client credentials: a configuration fault, not the caller's.
+        throw badResponse('The introspection endpoint refused ro2key\'s client credentials', `introspection answered ${status}: check INTROSPECTION_CLIENT_ID/SECRET`)
+      }
+      if (!doc) throw statusError(SERVICE, status)
+      return principalOfIntrospection(doc, opts, opts.now())
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import { createPublicKey } from 'node:crypto'
+import { badResponse, callJson, statusError, type HttpOptions } from './upstream.js'
+
+/** A usable public signing key from a JWKS. */
+export interface JwkEntry {
+  kid: string | undefined
+  /** the JWS algorithms this key may verify */
+  algs: string[]
+  /** SPKI PEM */
+  pem: string
+}
+
+export interface JwksOptions {
+  /** when undefined, found through `${issuer}/.well-known/openid-configuration` */
+  jwksUrl: string | undefined
+  issuer: string
+  http: HttpOptions
+  /** milliseconds since the epoch */
+  nowMs: () => number
+  /** a good key set is refreshed after this long (default 10 min) */
+  maxAgeMs?: number
+  /** at most one refetch per this long for unknown kids or a stale set (default 30 s) */
+  cooldownMs?: number
+  onRefreshFailed?: (err: Error) => void
+}
+
+export interface JwksStore {
+  /** The key for this kid and alg, refetching the set (rate limited) when the kid is unknown. */
+  key (kid: string | undefined, alg: string): Promise<JwkEntry | undefined>
+  /** JWKS documents fetched so far (successfully or not) */
+  readonly fetches: number
+}
+
+const MAX_AGE_MS = 10 * 60_000
+const COOLDOWN_MS = 30_000
+const EC_ALGS: Record<string, string> = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' }
+const RSA_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512']
+
+/** The algorithms a JWK can serve; [] for symmetric, encryption-only or unknown keys. */
+export function algsFor (jwk: Record<string, unknown>): string[] {
+  if (jwk.use !== undefined && jwk.use !== 'sig') return []
+  let algs: string[] = []
+  if (jwk.kty === 'RSA') algs = RSA_ALGS
+  else if (jwk.kty === 'EC' && typeof jwk.crv === 'string' && EC_ALGS[jwk.crv]) algs = [EC_ALGS[jwk.crv] as string]
+  else if (jwk.kty === 'OKP' && (jwk.crv === 'Ed25519' || jwk.crv === 'Ed448')) algs = ['EdDSA']
+  if (typeof jwk.alg === 'string') algs = algs.filter((a) => a === jwk.alg)
+  return algs
+}
+
+/** Usable signing keys of a JWKS document; unusable entries are skipped, not fatal. */
+export function parseJwks (doc: Record<string, unknown>): JwkEntry[] {
+  if (!Array.isArray(doc.keys)) throw badResponse('The JWKS endpoint answered without a key list', 'JWKS: no "keys" array')
+  const entries: JwkEntry[] = []
+  for (const jwk of doc.keys as Array<Record<string, unknown>>) {
+    if (typeof jwk !== 'object' || jwk === null) continue
+    const algs = algsFor(jwk)
+    if (algs.length === 0) continue
+    try {
+      const { d: _private, ...pub } = jwk
+      const pem = createPublicKey({ key: pub as any, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string
+      entries.push({ kid: typeof jwk.kid === 'string' ? jwk.kid : undefined, algs, pem })
+    } catch {}
+  }
+  return entries
+}
+
+function pick (keys: JwkEntry[], kid: string | undefined, alg: string): JwkEntry | undefined {
+  const usable = keys.filter((k) => k.algs.includes(alg))
+  if (kid !== undefined) return usable.find((k) => k.kid === kid)
+  // RFC 7515 makes kid optional: without one, only an unambiguous key will do.
+  return usable.length === 1 ? usable[0] : undefined
+}
+
+/**
+ * The issuer's key set: fetched on first use, refreshed when older than maxAge, refetched
+ * (at most once per cooldown) for an unknown kid. Concurrent callers share one fetch; a
+ * failed refresh keeps the last good set, and fails the request only when there is none.
+ */
+export function createJwksStore (opts: JwksOptions): JwksStore {
+  const maxAgeMs = opts.maxAgeMs ?? MAX_AGE_MS
+  const cooldownMs = opts.cooldownMs ?? COOLDOWN_MS
+  let keys: JwkEntry[] | undefined
+  let fetchedAt = 0
+  let attemptedAt = -Infinity
+  let inflight: Promise<void> | undefined
+  let jwksUrl = opts.jwksUrl
+  let fetches = 0
+
+  async function discover (): Promise<string> {
+    const url = opts.issuer.replace(/\/$/, '') + '/.well-known/openid-configuration'
+    const { status, doc } = await callJson('OIDC discovery endpoint', url, { method: 'GET' }, opts.http)
+    if (!doc) throw statusError('OIDC discovery endpoint', status)
+    // OpenID Connect Discovery 1.0, section 4.3: the document must name the same issuer.
+    if (doc.issuer !== opts.issuer) throw badResponse('The OIDC discovery document names another issuer', 'discovery: issuer mismatch')
+    if (typeof doc.jwks_uri !== 'string' || !/^https?:\/\//.test(doc.jwks_uri)) throw badResponse('The OIDC discovery document has no jwks_uri', 'discovery: no jwks_uri')
+    return doc.jwks_uri
+  }
+
+  async function fetchKeys (): Promise<void> {
+    jwksUrl ??= await discover()
+    fetches++
+    const { status, doc } = await callJson('JWKS endpoint', jwksUrl, { method: 'GET' }, opts.http)
+    if (!doc) throw statusError('JWKS endpoint', status)
+    keys = parseJwks(doc)
+    fetchedAt = opts.nowMs()
+  }
+
+  /** One shared refresh; with a good set in hand its failure is reported, not thrown. */
+  async function refresh (): Promise<void> {
+    if (!inflight) {
+      attemptedAt = opts.nowMs()
+      inflight = fetchKeys().finally(() => { inflight = undefined })
+    }
+    try {
+      await inflight
+    } catch (err) {
+      if (keys === undefined) throw err
+      opts.onRefreshFailed?.(err as Error)
+    }
+  }
+
+  const mayRefetch = (): boolean => opts.nowMs() - attemptedAt >= cooldownMs
+
+  return {
+    get fetches () { return fetches },
+    async key (kid, alg) {
+      if (keys === undefined || (opts.nowMs() - fetchedAt >= maxAgeMs && mayRefetch())) await refresh()
+      const found = pick(keys ?? [], kid, alg)
+      if (found || inflight === undefined && !mayRefetch()) return found
+      await refresh()
+      return pick(keys ?? [], kid, alg)
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import { request, type Dispatcher } from 'undici'
+import { AppError } from '../errors.js'
+
+/** How verifiers reach a token service: one dispatcher, one timeout per call. */
+export interface HttpOptions {
+  dispatcher: Dispatcher
+  timeoutMs: number
+}
+
+export interface UpstreamAnswer {
+  status: number
+  /** the parsed JSON object, only for a 200 */
+  doc: Record<string, unknown> | undefined
+}
+
+const MAX_BODY_BYTES = 256 * 1024
+
+/** 503: the service could not be reached, timed out or throttled us. */
+export function unavailable (detail: string, cause: string): AppError {
+  return new AppError('RO2KEY_UPSTREAM_UNAVAILABLE', { detail, cause: new Error(cause) })
+}
+
+/** 502: the service answered, but not usefully. */
+export function badResponse (detail: string, cause: string): AppError {
+  return new AppError('RO2KEY_UPSTREAM_BAD_RESPONSE', { detail, cause: new Error(cause) })
+}
+
+function parseObject (service: string, text: string): Record<string, unknown> {
+  if (text.length > MAX_BODY_BYTES) throw badResponse(`The ${service} answered with an oversized body`, `${service}: body of ${text.length} bytes`)
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch {
+    // No parser message as cause: it quotes the body, which may hold a token.
+    throw badResponse(`The ${service} did not answer with JSON`, `${service}: non-JSON body of ${text.length} bytes`)
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw badResponse(`The ${service} did not answer with a JSON object`, `${service}: JSON but not an object`)
+  }
+  return doc as Record<string, unknown>
+}
+
+/**
+ * One HTTP call to a token service (JWKS, discovery, introspection). Network trouble and
+ * timeouts become 503; the body is read (and parsed) only for a 200. `service` names the
+ * service in messages; never put a secret in it.
+ */
+export async function callJson (
+  service: string,
+  url: string,
+  init: { method: 'GET' | 'POST', headers?: Record<string, string>, body?: string },
+  http: HttpOptions
+): Promise<UpstreamAnswer> {
+  let status: number
+  let text = ''
+  try {
+    const res = await request(url, {
+      method: init.method,
+      headers: { accept: 'application/json', ...init.headers },
+      body: init.body,
+      dispatcher: http.dispatcher,
+      signal: AbortSignal.timeout(http.timeoutMs)
+    })
+    status = res.statusCode
+    if (status === 200) text = await res.body.text()
+    else await res.body.dump()
+  } catch (err) {
+    const name = (err as Error).name
+    const reason = name === 'TimeoutError' || name === 'AbortError' ? 'timed out' : 'could not be reached'
+    throw unavailable(`The ${service} ${reason}; try again later`, `${service} ${reason}: ${(err as NodeJS.ErrnoException).code ?? name}`)
+  }
+  return { status, doc: status === 200 ? parseObject(service, text) : undefined }
+}
+
+/** Maps a non-200 status of a token service to 503 (throttled, down) or 502. */
+export function statusError (service: string, status: number): AppError {
+  if (status === 429 || status === 503) return unavailable(`The ${service} is unavailable; try again later`, `${service} answered ${status}`)
+  return badResponse(`The ${service} failed; try again later`, `${service} answered ${status}`)
+}
