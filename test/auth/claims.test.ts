@@ -33,8 +33,8 @@ t.test('JWT principal: uid, scopes, teams, expiry', async (t) => {
   t.match(principalOf({ ...good, scp: ['a', 'b'], groups: 'x,y' }, undefined, 'groups'), { scopes: ['a', 'b'], teams: ['x', 'y'] })
   t.match(principalOf({ ...good, sub: undefined, client_id: 'svc' }, undefined, 'team'), { uid: 'svc' }, 'RFC 9068 client_id when there is no sub')
   t.match(principalOf({ ...good, azp: 'robot-client' }, 'azp', 'team'), { uid: 'robot-client' }, 'UID_CLAIM')
-  t.throws(() => principalOf({ ...good }, 'preferred_username', 'team'), { statusCode: 401, detail: 'token has no uid' }, 'UID_CLAIM has no fallback')
-  t.throws(() => principalOf({ ...good, sub: '' }, undefined, 'team'), { detail: 'token has no uid' })
+  t.throws(() => principalOf({ ...good }, 'preferred_username', 'team'), { name: 'AppError', statusCode: 401, detail: 'token has no uid' }, 'UID_CLAIM has no fallback')
+  t.throws(() => principalOf({ ...good, sub: '' }, undefined, 'team'), { name: 'AppError', detail: 'token has no uid' })
 })
 
 t.test('introspection principal', async (t) => {
@@ -50,7 +50,7 @@ t.test('introspection principal', async (t) => {
     { desc: 'no uid', doc: { active: true }, reason: 'token has no uid' }
   ]
   for (const row of rows) {
-    if (row.reason) t.throws(() => principalOfIntrospection(row.doc, opts, NOW), { statusCode: 401, detail: row.reason }, row.desc)
+    if (row.reason) t.throws(() => principalOfIntrospection(row.doc, opts, NOW), { name: 'AppError', statusCode: 401, detail: row.reason }, row.desc)
     else t.equal(principalOfIntrospection(row.doc, opts, NOW).uid, row.uid, row.desc)
   }
   t.match(principalOfIntrospection({ active: true, client_id: 'c', scope: 'uid ro2key', team: 'mint', exp: NOW + 5 }, opts, NOW), { scopes: ['uid', 'ro2key'], teams: ['mint'], expiresAt: NOW + 5 })

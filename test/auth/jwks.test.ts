@@ -50,7 +50,7 @@ t.test('parseJwks keeps usable public keys, skips the rest, never a private part
   })
   t.same(entries.map((e) => e.kid), [KID, 'ec-with-d'])
   t.match(entries[1]?.pem, /^-----BEGIN PUBLIC KEY-----/)
-  t.throws(() => parseJwks({ nokeys: true }), { statusCode: 502 })
+  t.throws(() => parseJwks({ nokeys: true }), { name: 'AppError', statusCode: 502 })
 })
 
 t.test('first use fetches once, concurrent callers share the fetch', async (t) => {
@@ -120,10 +120,10 @@ t.test('OIDC discovery finds the JWKS when JWKS_URL is omitted', async (t) => {
   t.equal((await store.key(KID, 'RS256'))?.kid, KID)
   t.same({ discovery: oidc.calls.discovery, jwks: oidc.calls.jwks }, { discovery: 1, jwks: 1 })
   const other = storeWithClock(null, oidc.issuer + '/')
-  await t.rejects(other.store.key(KID, 'RS256'), { statusCode: 502, detail: /another issuer/ }, 'the document must name the configured issuer exactly')
+  await t.rejects(other.store.key(KID, 'RS256'), { name: 'AppError', statusCode: 502, detail: /another issuer/ }, 'the document must name the configured issuer exactly')
   const down = storeWithClock(null)
   oidc.faults.discovery = 'error500'
-  await t.rejects(down.store.key(KID, 'RS256'), { statusCode: 502 })
+  await t.rejects(down.store.key(KID, 'RS256'), { name: 'AppError', statusCode: 502 })
   oidc.faults.discovery = 'ok'
   t.equal((await down.store.key(KID, 'RS256'))?.kid, KID, 'discovery retried after a failure')
 })
