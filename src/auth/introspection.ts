@@ -46,7 +46,7 @@ export function createIntrospectionVerifier (opts: IntrospectionOptions): TokenV
   const authorization = basicAuth(opts.clientId, opts.clientSecret)
   return {
     async verify (token) {
-      const { status, doc } = await callJson(SERVICE, opts.url, {
+      const { status, doc, error } = await callJson(SERVICE, opts.url, {
         method: 'POST',
         headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString()
@@ -55,6 +55,9 @@ export function createIntrospectionVerifier (opts: IntrospectionOptions): TokenV
         // The endpoint refused ro2key's own client credentials: a configuration fault, not the caller's.
         throw badResponse('The introspection endpoint refused ro2key\'s client credentials', `introspection answered ${status}: check INTROSPECTION_CLIENT_ID/SECRET`)
       }
+      // RFC 7009's unsupported_token_type: the server cannot vouch for this kind of token
+      // (oidc-provider answers so for JWTs), which RFC 7662 would call inactive.
+      if (error === 'unsupported_token_type') throw invalidToken('token inactive')
       if (!doc) throw statusError(SERVICE, status)
       return principalOfIntrospection(doc, opts, opts.now())
     }

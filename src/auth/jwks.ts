@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto'
+import { createPublicKey, type JsonWebKey } from 'node:crypto'
 import { badResponse, callJson, statusError, type HttpOptions } from './upstream.js'
 
 /** A usable public signing key from a JWKS. */
@@ -57,7 +57,7 @@ export function parseJwks (doc: Record<string, unknown>): JwkEntry[] {
     if (algs.length === 0) continue
     try {
       const { d: _private, ...pub } = jwk
-      const pem = createPublicKey({ key: pub as any, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string
+      const pem = createPublicKey({ key: pub as JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string
       entries.push({ kid: typeof jwk.kid === 'string' ? jwk.kid : undefined, algs, pem })
     } catch {}
   }

@@ -1,4 +1,4 @@
-import { createDecoder, createVerifier } from 'fast-jwt'
+import { createDecoder, createVerifier, type Algorithm } from 'fast-jwt'
 import type { Principal } from '../policy/decide.js'
 import { invalidToken } from './bearer.js'
 import { createJwksStore, type JwkEntry, type JwksStore } from './jwks.js'
@@ -92,7 +92,7 @@ export function createJwtVerifier (opts: JwtOptions): TokenVerifier {
   function signatureCheck (key: JwkEntry): (token: string) => unknown {
     let verify = verifiers.get(key)
     if (!verify) {
-      verify = createVerifier({ key: key.pem, algorithms: key.algs as any, cache: false, ignoreExpiration: true, ignoreNotBefore: true })
+      verify = createVerifier({ key: key.pem, algorithms: key.algs as Algorithm[], cache: false, ignoreExpiration: true, ignoreNotBefore: true })
       verifiers.set(key, verify)
     }
     return verify

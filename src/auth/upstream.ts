@@ -11,6 +11,8 @@ export interface UpstreamAnswer {
   status: number
   /** the parsed JSON object, only for a 200 */
   doc: Record<string, unknown> | undefined
+  /** the OAuth2 `error` code of a 400 answer (RFC 6749 section 5.2), if any */
+  error?: string | undefined
 }
 
 const MAX_BODY_BYTES = 256 * 1024
@@ -62,14 +64,24 @@ export async function callJson (
       signal: AbortSignal.timeout(http.timeoutMs)
     })
     status = res.statusCode
-    if (status === 200) text = await res.body.text()
+    if (status === 200 || status === 400) text = await res.body.text()
     else await res.body.dump()
   } catch (err) {
     const name = (err as Error).name
     const reason = name === 'TimeoutError' || name === 'AbortError' ? 'timed out' : 'could not be reached'
     throw unavailable(`The ${service} ${reason}; try again later`, `${service} ${reason}: ${(err as NodeJS.ErrnoException).code ?? name}`)
   }
+  if (status === 400) return { status, doc: undefined, error: oauthError(text) }
   return { status, doc: status === 200 ? parseObject(service, text) : undefined }
+}
+
+function oauthError (text: string): string | undefined {
+  try {
+    const error = (JSON.parse(text) as { error?: unknown }).error
+    return typeof error === 'string' ? error : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** Maps a non-200 status of a token service to 503 (throttled, down) or 502. */

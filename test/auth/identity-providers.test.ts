@@ -106,7 +106,8 @@ t.test('introspection mode: opaque tokens; the client secret never shows', async
   t.match(inactive.json(), { detail: 'token inactive' })
   t.equal(oidc.calls.introspection, 2)
   const jwt = await app.inject({ url: URL_MINT, headers: bearer(await oidc.issueToken()) })
-  t.equal(jwt.statusCode, 502, 'a JWT sent to introspection (oidc-provider refuses to introspect JWTs) is upstream trouble, not a 401')
+  t.equal(jwt.statusCode, 401, 'a JWT sent to introspection: oidc-provider answers unsupported_token_type, so not active')
+  t.match(jwt.json(), { detail: 'token inactive' })
 
   const basic = Buffer.from(`${oidc.introspector.clientId}:${SECRET}`).toString('base64')
   for (const leak of [SECRET, basic, token]) {
@@ -144,6 +145,15 @@ t.test('all three together: each token goes to its verifier', async (t) => {
   const bad = await app.inject({ url: URL_MINT, headers: bearer('nobody-knows-me') })
   t.equal(bad.statusCode, 401)
   t.same(logs.audits().map((a) => a.uid), ['robot-mint', 'robot-mint', 'robot-x'])
+})
+
+t.test('introspection + tokeninfo: a JWT that only tokeninfo knows falls through', async (t) => {
+  const zalandoJwt = await oidc.issueToken({ clientId: 'robot-billing' })
+  tokeninfo.add(zalandoJwt, { uid: 'robot-x' })
+  const { app, logs } = await build(t, only({ ...INTROSPECTION_ENV, TOKENINFO_URL: tokeninfo.url }))
+  const res = await app.inject({ url: '/get_key/BillingReports', headers: bearer(zalandoJwt) })
+  t.equal(res.statusCode, 200, 'no JWT verifier: the JWT went to introspection (unsupported), then tokeninfo')
+  t.match(logs.audits(), [{ uid: 'robot-x' }])
 })
 
 t.test('JWKS and introspection trouble: 502/503 with Retry-After, never 401', async (t) => {
