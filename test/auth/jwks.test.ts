@@ -7,7 +7,7 @@ import { startOidc } from '../peers/oidc.js'
 const oidc = await startOidc()
 const dispatcher = new Agent()
 t.teardown(async () => { await oidc.stop(); await dispatcher.close() })
-const http = { dispatcher, timeoutMs: 300 }
+const http = { dispatcher, timeoutMs: 1000 }
 const KID = oidc.signingKey.kid
 
 /** A store on a hand-driven clock; jwksUrl null means "use OIDC discovery". */

@@ -1,4 +1,4 @@
-import { createHmac, createSign, generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { createHmac, createSign, generateKeyPairSync, sign, type KeyObject } from 'node:crypto'
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url')
 
@@ -10,6 +10,12 @@ export function craft (header: Record<string, unknown>, payload: Record<string, 
 
 /** RS256 signature with a private key. */
 export const rs256 = (key: KeyObject) => (input: string): string => createSign('RSA-SHA256').update(input).sign(key).toString('base64url')
+
+/** ES256 (JWS wants the raw r||s form, not DER). */
+export const es256 = (key: KeyObject) => (input: string): string => sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url')
+
+/** EdDSA (Ed25519). */
+export const eddsa = (key: KeyObject) => (input: string): string => sign(null, Buffer.from(input), key).toString('base64url')
 
 /** HS256 with an arbitrary secret (e.g. the issuer's public key PEM: the classic key-confusion attack). */
 export const hs256 = (secret: string | Buffer) => (input: string): string => createHmac('sha256', secret).update(input).digest('base64url')
