@@ -22,3 +22,14 @@ t.test('a token sent in the query string never reaches the log', async (t) => {
   t.notMatch(logs.text, /leaky-token/)
   t.match(logs.text, /access_token=\[REDACTED\]&x=1/)
 })
+
+t.test('the introspection client secret is redacted, also inside a logged config', async (t) => {
+  const sink = new LogCapture()
+  const log = pino(loggerOptions('info'), sink)
+  const config = testConfig({ INTROSPECTION_URL: 'https://idp.example.org/introspect', INTROSPECTION_CLIENT_ID: 'ro2key', INTROSPECTION_CLIENT_SECRET: 'cs-1' })
+  log.info({ config }, 'config')
+  log.info({ introspection: config.introspection }, 'one level')
+  log.info({ env: { INTROSPECTION_CLIENT_SECRET: 'cs-2' }, clientSecret: 'cs-3' }, 'env')
+  t.notMatch(sink.text, /cs-\d/)
+  t.match(sink.text, /"clientId":"ro2key"/, 'the rest is still logged')
+})
