@@ -104,15 +104,14 @@ t.test('network: HTTPS 443 to the load balancer only, the app port from the load
   t.equal(APP.AssociatePublicIpAddress, false)
 })
 
-t.test('instances run as ro2key\'s own role, not as a vended role', async (t) => {
-  t.same(APP.IamRoles, [{ Ref: 'Ro2keyRole' }], 'a role of this stack, not an argument naming some role')
-  const role = DEF.Resources.Ro2keyRole.Properties
-  t.same(role.AssumeRolePolicyDocument.Statement, IAM('ro2key-trust-ec2.json').Statement, 'trusted by EC2 only (deploy/iam/ro2key-trust-ec2.json)')
-  const statements = role.Policies.flatMap((p: any) => p.PolicyDocument.Statement) as Array<{ Action: string | string[], Resource: string }>
-  const sample = [...IAM('ro2key-permissions.json').Statement, ...IAM('ro2key-permissions-options.json').Statement] as Array<{ Action: string | string[], Resource: string }>
-  const byResource = (list: typeof statements, vended: (r: string) => boolean): string[] => list.filter((s) => vended(s.Resource)).flatMap((s) => [s.Action].flat()).sort()
-  t.same(byResource(statements, (r) => r === '{{Arguments.ArnPrefix}}/*'), byResource(sample, (r) => r.endsWith(':role/robots/*')), 'the sample\'s actions on ARN_PREFIX/*')
-  t.same(byResource(statements, (r) => r === '*'), byResource(sample, (r) => r === '*'), 'and the sample\'s account-wide read')
-  t.equal(statements.length, 2, 'nothing more')
-  t.notMatch(TEXT, /TargetRole/, 'the original\'s "instance runs as the vended role" is gone')
+t.test('instances run as ro2key\'s own long-lived role, not as a vended role', async (t) => {
+  t.same(APP.IamRoles, ['{{Arguments.InstanceRole}}'])
+  const role = PARAMS.get('InstanceRole')
+  t.equal(role?.Default, 'ro2key', 'the role deploy/iam/target-role-trust.json names')
+  t.same(IAM('target-role-trust.json').Statement[0].Principal, { AWS: 'arn:aws:iam::123456789012:role/ro2key' })
+  t.notMatch(`arn:aws:iam::123456789012:role/${role?.Default}`, new RegExp(`^${SAMPLES.ArnPrefix}/`), 'outside the sample ARN_PREFIX')
+  t.match(role?.Description, /never a role under ArnPrefix/)
+  t.notOk(Object.values(DEF.Resources as Record<string, any>).some((r) => r.Type === 'AWS::IAM::Role'),
+    'not created per stack version: vended roles\' trust policies name it, so it must outlive versions')
+  t.notMatch(TEXT, /TargetRole/, 'the original\'s "instances run as the vended role" is gone')
 })
