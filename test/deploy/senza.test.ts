@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { parse } from 'yaml'
 import { loadConfig } from '../../src/config.js'
-import { configEnvNames, envReadsIn, envTouchedByLoadConfig } from '../helpers/config-env.js'
+import { configEnvNames, envReadsIn, envTouchedByLoadConfig, parameterFor, SAMPLE_ARGUMENTS } from '../helpers/config-env.js'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 const TEXT = readFileSync(`${ROOT}ro2key.yaml`, 'utf8')
@@ -21,15 +21,8 @@ const component = (type: string): Record<string, any> => {
 const APP = component('Senza::TaupageAutoScalingGroup')
 const ENV = APP.TaupageConfig.environment as Record<string, string>
 
-/** TOKENINFO_URL -> TokeninfoUrl: the parameter that sets a variable. */
-const pascal = (name: string): string => name.toLowerCase().split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')
-
-/** Values for parameters without a default, as an operator would pass them to `senza create`. */
-const SAMPLES: Record<string, string> = {
-  ArnPrefix: 'arn:aws:iam::123456789012:role/robots',
-  TokeninfoUrl: 'https://auth.example.org/oauth2/tokeninfo',
-  Policy: '{"teams":{"mint":{"roles":["S3MintReadOnly"],"max_duration":3600}}}'
-}
+const pascal = parameterFor
+const SAMPLES = SAMPLE_ARGUMENTS
 
 t.test('the env scanner finds reads in every style config.ts uses', async (t) => {
   const source = "const a = env.TOKENINFO_URL; readInt(env, 'PORT', 1); env['HOST']; process.env.LOG_LEVEL; const s = 'not ENV_NAME here'"
@@ -72,7 +65,7 @@ t.test('the environment, rendered with defaults and sample arguments, is a valid
   t.equal(config.port, 8080)
   t.ok(config.policy.teams.has('mint'), 'the policy passes inline (POLICY)')
   const pattern = new RegExp(PARAMS.get('ArnPrefix')?.AllowedPattern ?? '^$')
-  t.match(SAMPLES.ArnPrefix, pattern)
+  t.match(SAMPLES.ArnPrefix as string, pattern)
   for (const bad of ['arn:aws:iam::123456789012:role/', 'arn:aws:iam::1234:role', 'robots']) {
     t.notMatch(bad, pattern, `ArnPrefix refuses ${bad}`)
     t.throws(() => loadConfig({ ...rendered, ARN_PREFIX: bad }), 'and so does the config')
@@ -109,7 +102,7 @@ t.test('instances run as ro2key\'s own long-lived role, not as a vended role', a
   const role = PARAMS.get('InstanceRole')
   t.equal(role?.Default, 'ro2key', 'the role deploy/iam/target-role-trust.json names')
   t.same(IAM('target-role-trust.json').Statement[0].Principal, { AWS: 'arn:aws:iam::123456789012:role/ro2key' })
-  t.notMatch(`arn:aws:iam::123456789012:role/${role?.Default}`, new RegExp(`^${SAMPLES.ArnPrefix}/`), 'outside the sample ARN_PREFIX')
+  t.notMatch(`arn:aws:iam::123456789012:role/${role?.Default}`, new RegExp(`^${SAMPLES.ArnPrefix as string}/`), 'outside the sample ARN_PREFIX')
   t.match(role?.Description, /never a role under ArnPrefix/)
   t.notOk(Object.values(DEF.Resources as Record<string, any>).some((r) => r.Type === 'AWS::IAM::Role'),
     'not created per stack version: vended roles\' trust policies name it, so it must outlive versions')

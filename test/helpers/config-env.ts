@@ -49,3 +49,15 @@ export function configEnvNames (): string[] {
   for (const file of sources(srcDir)) for (const name of envReadsIn(readFileSync(file, 'utf8'), relative(srcDir, file).startsWith('config'))) names.add(name)
   return [...names].sort()
 }
+
+/** TOKENINFO_URL -> TokeninfoUrl: the deployment parameter that sets a variable. */
+export function parameterFor (name: string): string {
+  return name.toLowerCase().split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')
+}
+
+/** Values for required deployment parameters, as an operator would pass them. */
+export const SAMPLE_ARGUMENTS: Record<string, string> = {
+  ArnPrefix: 'arn:aws:iam::123456789012:role/robots',
+  TokeninfoUrl: 'https://auth.example.org/oauth2/tokeninfo',
+  Policy: '{"teams":{"mint":{"roles":["S3MintReadOnly"],"max_duration":3600}}}'
+}
