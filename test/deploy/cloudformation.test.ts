@@ -8,6 +8,9 @@ import { loadConfig } from '../../src/config.js'
 import { configEnvNames, parameterFor, SAMPLE_ARGUMENTS } from '../helpers/config-env.js'
 import { last, parseDockerfile, type Stage } from '../helpers/dockerfile.js'
 
+// two cfn-lint runs: seconds on a quiet machine, minutes on one shared by many jobs.
+t.setTimeout(300_000)
+
 const ROOT = new URL('../../', import.meta.url).pathname
 const TEMPLATE_PATH = join(ROOT, 'deploy/cloudformation.yaml')
 const TEXT = readFileSync(TEMPLATE_PATH, 'utf8')

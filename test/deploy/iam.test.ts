@@ -11,6 +11,9 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
 import t from 'tap'
 import { MOTO_ACCOUNT, startMoto } from '../peers/moto.js'
 
+// moto plus four aws CLI runs: seconds on a quiet machine, minutes on one shared by many jobs.
+t.setTimeout(300_000)
+
 const IAM_DIR = new URL('../../deploy/iam/', import.meta.url).pathname
 const doc = (name: string): string => readFileSync(join(IAM_DIR, name), 'utf8')
 const RO2KEY_ROLE = `arn:aws:iam::${MOTO_ACCOUNT}:role/ro2key`
