@@ -55,8 +55,8 @@ t.test('each variable comes from its own parameter, or is fixed', async (t) => {
 t.test('the environment, rendered with defaults and sample arguments, is a valid configuration', async (t) => {
   const rendered = Object.fromEntries(Object.entries(ENV).map(([name, value]) => [name, String(value).replace(/\{\{(\w+)\.(\w+)\}\}/g, (_, scope: string, key: string) => {
     if (scope === 'AccountInfo') return 'eu-central-1'
-    const value = PARAMS.get(key)?.Default ?? SAMPLES[key]
-    if (value === undefined) throw new Error(`parameter ${key} has no Default: give it one, or a sample in this test`)
+    const value = SAMPLES[key] ?? PARAMS.get(key)?.Default
+    if (value === undefined) throw new Error(`parameter ${key} has no Default: give it one, or a sample value (SAMPLE_ARGUMENTS)`)
     return value
   })]))
   const config = loadConfig(rendered)
