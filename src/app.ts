@@ -12,7 +12,8 @@ import { cachingVerifier } from './auth/cache.js'
 import { createTokenVerifier } from './auth/select.js'
 import type { TokenVerifier } from './auth/verifier.js'
 import { createFederation } from './aws/federation.js'
-import type { StsLike } from './aws/sts.js'
+import { createCredentialCache } from './aws/credential-cache.js'
+import { assumeRole, type StsLike } from './aws/sts.js'
 import type { Config } from './config.js'
 import { frameworkErrors, installErrorHandlers } from './error-handler.js'
 import { createGetConsole } from './handlers/console.js'
@@ -102,11 +103,17 @@ export async function buildApp (config: Config, deps: Deps = {}): Promise<Fastif
   for (const url of ['/openapi.json', '/swagger.json']) {
     app.get(url, { schema: { hide: true } }, async () => app.swagger())
   }
+  const credentials = createCredentialCache({
+    assume: (input) => assumeRole(sts, input),
+    maxAgeSeconds: config.credentialCacheMaxAge,
+    maxEntries: config.credentialCacheMaxEntries,
+    now: deps.now ?? (() => Date.now() / 1000)
+  })
   const authenticate = createAuthenticate(verifier, config.requiredScopes)
   const federation = createFederation({ url: config.console.federationUrl, timeoutMs: config.console.timeoutMs, dispatcher })
   await app.register(openapiGlue, {
     specification: spec,
-    serviceHandlers: { getKey: createGetKey(config, sts, roleTags), getHealth, getRoles: createGetRoles(config, roleTags), getConsole: createGetConsole(config, sts, federation, roleTags) },
+    serviceHandlers: { getKey: createGetKey(config, credentials, roleTags), getHealth, getRoles: createGetRoles(config, roleTags), getConsole: createGetConsole(config, sts, federation, roleTags) },
     securityHandlers: { oauth2: authenticate, bearer: authenticate },
     // glue warns that no body parser exists for application/problem+json: it only
     // ever appears in responses here, so that warning is noise.
