@@ -107,7 +107,7 @@ export async function buildApp (config: Config, deps: Deps = {}): Promise<Fastif
     assume: (input) => assumeRole(sts, input),
     maxAgeSeconds: config.credentialCacheMaxAge,
     maxEntries: config.credentialCacheMaxEntries,
-    now: deps.now ?? (() => Date.now() / 1000)
+    now
   })
   const authenticate = createAuthenticate(verifier, config.requiredScopes)
   const federation = createFederation({ url: config.console.federationUrl, timeoutMs: config.console.timeoutMs, dispatcher })
