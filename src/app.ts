@@ -22,6 +22,7 @@ import { createGetKey } from './handlers/get-key.js'
 import { createLogger } from './log.js'
 import { createGetRoles } from './handlers/roles.js'
 import { createRoleTags, type IamLike, type RoleTags } from './policy/role-tags.js'
+import { logWritten } from './log-destination.js'
 
 /** Outside dependencies; each defaults to the real one. */
 export interface Deps {
@@ -94,6 +95,12 @@ export async function buildApp (config: Config, deps: Deps = {}): Promise<Fastif
   app.decorateRequest('principal', undefined)
   app.decorateRequest('authentication', undefined)
   app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id) })
+  // No response before its log lines (the audit line above all) are written: see log-destination.ts.
+  app.addHook('onSend', (request, _reply, payload, done) => {
+    const written = logWritten(request.log)
+    if (written) void written.then(() => done(null, payload))
+    else done(null, payload)
+  })
   installErrorHandlers(app)
 
   const spec = loadSpec()

@@ -36,18 +36,22 @@ interface Entry {
  */
 export const EXPIRY_SLACK_SECONDS = 30
 
+function collectKeys (value: unknown, into: Set<string>): void {
+  if (value === null || typeof value !== 'object') return
+  if (!Array.isArray(value)) for (const k of Object.keys(value)) into.add(k)
+  for (const v of Object.values(value)) collectKeys(v, into)
+}
+
 /**
- * Key: every field of the input, object keys sorted at every level. Whatever shapes the
- * AssumeRole call (role ARN, session name, duration, source identity, tags) is in it; an
- * extra field only makes the key narrower, never lets two different calls share credentials.
+ * Key: every field of the input, object keys sorted at every level (JSON.stringify writes the
+ * properties in the order of its key list). Whatever shapes the AssumeRole call (role ARN,
+ * session name, duration, source identity, tags) is in it; an extra field only makes the
+ * key narrower, never lets two different calls share credentials.
  */
 export function cacheKey (input: AssumeRoleInput): string {
-  return JSON.stringify(input, (_key, value: unknown) => {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return value
-    const sorted: Record<string, unknown> = {}
-    for (const k of Object.keys(value).sort()) sorted[k] = (value as Record<string, unknown>)[k]
-    return sorted
-  })
+  const keys = new Set<string>()
+  collectKeys(input, keys)
+  return JSON.stringify(input, [...keys].sort())
 }
 
 /**

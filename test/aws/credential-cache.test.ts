@@ -22,8 +22,8 @@ function fixture (over: Partial<CredentialCacheOptions> = {}) {
 t.test('cacheKey: canonical, and every field shapes it', async (t) => {
   t.equal(cacheKey(input()), cacheKey({ duration: 3600, sessionName: 'robot', roleArn: 'arn:aws:iam::123456789012:role/S3MintReadOnly' }), 'key order does not matter')
   t.equal(
-    cacheKey(input({ tags: [{ Key: 'team', Value: 'mint' }] })),
-    cacheKey(input({ tags: [{ Value: 'mint', Key: 'team' }] })),
+    cacheKey(input({ tags: [{ key: 'team', value: 'mint' }] })),
+    cacheKey(input({ tags: [{ value: 'mint', key: 'team' }] })),
     'nested key order does not matter'
   )
   const distinct = [
@@ -32,8 +32,8 @@ t.test('cacheKey: canonical, and every field shapes it', async (t) => {
     input({ sessionName: 'robot2' }),
     input({ duration: 900 }),
     input({ sourceIdentity: 'robot' }),
-    input({ tags: [{ Key: 'team', Value: 'mint' }] }),
-    input({ tags: [{ Key: 'team', Value: 'billing' }] })
+    input({ tags: [{ key: 'team', value: 'mint' }] }),
+    input({ tags: [{ key: 'team', value: 'billing' }] })
   ]
   t.equal(new Set(distinct.map(cacheKey)).size, distinct.length, 'no two different inputs share a key')
 })
@@ -73,7 +73,7 @@ t.test('different inputs do not share credentials', async (t) => {
   await cache.get(input())
   await cache.get(input({ duration: 900 }))
   await cache.get(input({ sessionName: 'other' }))
-  await cache.get(input({ tags: [{ Key: 'a', Value: 'b' }] }))
+  await cache.get(input({ tags: [{ key: 'a', value: 'b' }] }))
   t.equal(calls(), 4)
 })
 
