@@ -11,6 +11,8 @@ const SERVER = join(BUILD, 'bench', 'server.js')
 const READY_TIMEOUT_MS = 30_000
 const AUDIT = Buffer.from('"audit":')
 const SETTLE_MS = 300
+/** USER_HZ, 100 on Linux */
+const CLOCK_TICKS = 100
 
 /** A benchmark server in its own node process; its stdout (the log) is drained and counted. */
 export interface Server {
@@ -26,6 +28,8 @@ export interface Server {
   rss (): Promise<{ rss: number, maxRss: number, heapUsed: number }>
   /** write(2)-family calls so far (Linux /proc/PID/io), undefined elsewhere */
   writes (): number | undefined
+  /** user + system CPU seconds so far (Linux /proc/PID/stat), undefined elsewhere */
+  cpu (): number | undefined
   /** resolves once the log has been quiet for a moment, so the counts are complete */
   settle (): Promise<void>
   /** CPU profile of what happens between start and stop, written to file */
@@ -88,6 +92,12 @@ export async function startServer (name: string, which: 'ro2key' | 'baseline', e
     child.once('message', (msg: { port: number }) => { clearTimeout(timer); resolve(msg.port) })
   })
   server.url = `http://127.0.0.1:${port}`
+  server.cpu = () => {
+    try {
+      const fields = readFileSync(`/proc/${child.pid ?? 0}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
+    } catch { return undefined }
+  }
   server.writes = () => {
     try {
       const io = readFileSync(`/proc/${child.pid ?? 0}/io`, 'utf8')

@@ -147,10 +147,11 @@ async function main (): Promise<void> {
 
   const hot = { url: ro2key.url, path: PATH, connections: CONNECTIONS, token: 'bench-hot-token' }
   const bare = { ...hot, url: baseline.url }
-  await load({ ...bare, duration: 1 })
-  await load({ ...hot, duration: 1 })
+  // Warm-up: JIT, connection pools, the caches.
+  for (const target of [bare, hot, bare, hot]) await load({ ...target, duration: quick ? 0.5 : 1 })
   const runs = { base: [] as Measured[], hot: [] as Measured[], coldTokens: [] as Measured[], coldCreds: [] as Measured[] }
   const writes = { base: 0, hot: 0 }
+  const cpu = { base: [] as number[], hot: [] as number[] }
   let tokeninfoCalls = 0
   let stsCalls = 0
   let cold = 0
@@ -162,8 +163,11 @@ async function main (): Promise<void> {
     for (const which of pair) {
       const server = which === 'base' ? baseline : ro2key
       const w = server.writes() ?? NaN
-      runs[which].push(assertClean(which, await load({ ...(which === 'base' ? bare : hot), duration: RUN_SECONDS })))
+      const c = server.cpu() ?? NaN
+      const m = assertClean(which, await load({ ...(which === 'base' ? bare : hot), duration: RUN_SECONDS }))
+      runs[which].push(m)
       writes[which] += (server.writes() ?? NaN) - w
+      cpu[which].push(((server.cpu() ?? NaN) - c) * 1e6 / m.requests)
     }
     if (hotOnly) continue
     const calls = tokeninfo.calls
@@ -189,6 +193,9 @@ async function main (): Promise<void> {
   row('baseline: bare Fastify, same body', runs.base)
   row('(a) ro2key hot path', runs.hot, `ratio ro2key/baseline ${median(ratios).toFixed(2)} (rounds: ${ratios.map((r) => r.toFixed(2)).join(' ')}; target >= 0.80)`)
   const perRequest = (w: number, rs: Measured[]): string => (w / rs.reduce((s, r) => s + r.requests, 0)).toFixed(2)
+  const cpuRatios = cpu.hot.map((h, i) => (cpu.base[i] ?? NaN) / h)
+  out(`  server CPU per request: baseline ${median(cpu.base).toFixed(0)} us, ro2key ${median(cpu.hot).toFixed(0)} us;` +
+    ` CPU-bound throughput ratio ro2key/baseline ${median(cpuRatios).toFixed(2)} (rounds: ${cpuRatios.map((r) => r.toFixed(2)).join(' ')})`)
   out(`  write(2) calls per request (socket + log): baseline ${perRequest(writes.base, runs.base)}, ro2key ${perRequest(writes.hot, runs.hot)}`)
   if (hotOnly) return
   row('(b) ro2key cold tokens', runs.coldTokens, `${tokeninfoCalls} tokeninfo calls for ${coldTokenRequests} requests`)
