@@ -19,7 +19,7 @@ const args = new Set(process.argv.slice(2))
 const quick = args.has('--quick')
 /** only the hot path against the baseline, e.g. to compare log destinations */
 const hotOnly = args.has('--hot')
-const logMode = ['sync', 'async'].find((m) => args.has(`--log=${m}`)) ?? 'durable'
+const logMode = ['sync', 'async'].find((m) => args.has(`--log=${m}`)) ?? 'group-commit'
 const RUN_SECONDS = quick ? 1 : 4
 const ROUNDS = quick ? 1 : 3
 const CONNECTIONS = 16

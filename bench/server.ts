@@ -1,7 +1,7 @@
 // One benchmark server in its own process: `node .bench-build/bench/server.js ro2key|baseline`.
 // Both sides run the same way (a child node process, same pino options and destination),
 // so the ratio compares the request paths, not the process models.
-// Env: BENCH_LOG=durable|sync|async (the logger's destination), BENCH_BODY (baseline's JSON body),
+// Env: BENCH_LOG=group-commit|sync|async (the logger's destination), BENCH_BODY (baseline's JSON body),
 // and for ro2key its ordinary configuration (loadConfig).
 import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
@@ -13,7 +13,7 @@ import { buildBaseline } from './baseline.js'
 
 const ASYNC_BUFFER_BYTES = 4096
 
-/** durable: ro2key's own logger (src/log.ts); sync / async: the plain pino destinations, to compare. */
+/** group-commit: ro2key's own logger (src/log.ts); sync / async: the plain pino destinations, to compare. */
 function benchLogger (mode: string | undefined): Logger {
   const level = process.env.LOG_LEVEL ?? 'info'
   if (mode === 'async') return pino(loggerOptions(level), pino.destination({ dest: 1, sync: false, minLength: ASYNC_BUFFER_BYTES }))

@@ -48,14 +48,16 @@ export function groupCommitDestination (opts: GroupCommitOptions = {}): GroupCom
 
   function flushSync (): void {
     scheduled = false
-    if (pending !== '') {
-      const data = pending
-      pending = ''
-      sink.write(data)
-    }
+    const data = pending
     const done = release
+    pending = ''
     waiting = release = undefined
-    done?.()
+    // Waiting responses go on even if the write throws: a broken stdout must not hang them.
+    try {
+      if (data !== '') sink.write(data)
+    } finally {
+      done?.()
+    }
   }
   flushAtExit(flushSync)
 
