@@ -12,7 +12,8 @@ import { cachingVerifier } from './auth/cache.js'
 import { createTokenVerifier } from './auth/select.js'
 import type { TokenVerifier } from './auth/verifier.js'
 import { createFederation } from './aws/federation.js'
-import type { StsLike } from './aws/sts.js'
+import { createCredentialCache } from './aws/credential-cache.js'
+import { assumeRole, type StsLike } from './aws/sts.js'
 import type { Config } from './config.js'
 import { frameworkErrors, installErrorHandlers } from './error-handler.js'
 import { createGetConsole } from './handlers/console.js'
@@ -21,6 +22,7 @@ import { createGetKey } from './handlers/get-key.js'
 import { createLogger } from './log.js'
 import { createGetRoles } from './handlers/roles.js'
 import { createRoleTags, type IamLike, type RoleTags } from './policy/role-tags.js'
+import { logWritten } from './log-destination.js'
 
 /** Outside dependencies; each defaults to the real one. */
 export interface Deps {
@@ -93,6 +95,12 @@ export async function buildApp (config: Config, deps: Deps = {}): Promise<Fastif
   app.decorateRequest('principal', undefined)
   app.decorateRequest('authentication', undefined)
   app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id) })
+  // No response before its log lines (the audit line above all) are written: see log-destination.ts.
+  app.addHook('onSend', (request, _reply, payload, done) => {
+    const written = logWritten(request.log)
+    if (written) void written.then(() => done(null, payload))
+    else done(null, payload)
+  })
   installErrorHandlers(app)
 
   const spec = loadSpec()
@@ -102,11 +110,17 @@ export async function buildApp (config: Config, deps: Deps = {}): Promise<Fastif
   for (const url of ['/openapi.json', '/swagger.json']) {
     app.get(url, { schema: { hide: true } }, async () => app.swagger())
   }
+  const credentials = createCredentialCache({
+    assume: (input) => assumeRole(sts, input),
+    maxAgeSeconds: config.credentialCacheMaxAge,
+    maxEntries: config.credentialCacheMaxEntries,
+    now
+  })
   const authenticate = createAuthenticate(verifier, config.requiredScopes)
   const federation = createFederation({ url: config.console.federationUrl, timeoutMs: config.console.timeoutMs, dispatcher })
   await app.register(openapiGlue, {
     specification: spec,
-    serviceHandlers: { getKey: createGetKey(config, sts, roleTags), getHealth, getRoles: createGetRoles(config, roleTags), getConsole: createGetConsole(config, sts, federation, roleTags) },
+    serviceHandlers: { getKey: createGetKey(config, credentials, roleTags), getHealth, getRoles: createGetRoles(config, roleTags), getConsole: createGetConsole(config, sts, federation, roleTags) },
     securityHandlers: { oauth2: authenticate, bearer: authenticate },
     // glue warns that no body parser exists for application/problem+json: it only
     // ever appears in responses here, so that warning is noise.

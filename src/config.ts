@@ -40,6 +40,9 @@ export interface Config {
   /** claim naming the caller in introspection and JWT answers; undefined: sub and fallbacks */
   uidClaim: string | undefined
   console: ConsoleConfig
+  /** seconds an issued credential may be served again; 0 = no credential cache */
+  credentialCacheMaxAge: number
+  credentialCacheMaxEntries: number
 }
 
 /** When getSigninToken gets SessionDuration; AWS refuses it for role-chained credentials. */
@@ -220,7 +223,9 @@ export function loadConfig (env: Env): Config {
     console: readConsole(env, partition, problems),
     introspection,
     jwt,
-    uidClaim: env.UID_CLAIM || undefined
+    uidClaim: env.UID_CLAIM || undefined,
+    credentialCacheMaxAge: readInt(env, 'CREDENTIAL_CACHE_MAX_AGE', 300, 0, 3600, problems),
+    credentialCacheMaxEntries: readInt(env, 'CREDENTIAL_CACHE_MAX_ENTRIES', 10_000, 1, 1_000_000, problems)
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config as Config

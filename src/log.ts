@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino'
+import { groupCommitDestination } from './log-destination.js'
 
 /** Every path where a secret could sit in a log object. */
 export const REDACT_PATHS = [
@@ -37,7 +38,7 @@ export function loggerOptions (level: string): LoggerOptions {
   }
 }
 
-/** The service logger. Writes synchronously, so an audit line is never lost in a crash. */
+/** The service logger: group commit to stdout; with the app's onSend hook no audit line is lost in a crash. */
 export function createLogger (level: string, stream?: DestinationStream): Logger {
-  return pino(loggerOptions(level), stream ?? pino.destination({ dest: 1, sync: true }))
+  return pino(loggerOptions(level), stream ?? groupCommitDestination())
 }

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { components, operations } from '../api/schema.js'
-import { assumeRole, type StsLike } from '../aws/sts.js'
+import type { CredentialCache } from '../aws/credential-cache.js'
 import type { Config } from '../config.js'
 import type { RoleTags } from '../policy/role-tags.js'
 import { authorizeRequest } from './authorize.js'
@@ -11,11 +11,11 @@ type Credentials = components['schemas']['Credentials']
 export type GetKeyRequest = FastifyRequest<{ Params: Params, Querystring: Query }>
 
 /** GET /get_key/{role_name}: authorize, assume the role, answer with every client's credential shape. */
-export function createGetKey (config: Config, sts: StsLike, roleTags?: RoleTags) {
+export function createGetKey (config: Config, credentials: CredentialCache, roleTags?: RoleTags) {
   return async function getKey (request: GetKeyRequest, reply: FastifyReply): Promise<Credentials> {
     const roleName = request.params.role_name
     const { principal, decision, input } = await authorizeRequest(request, config, roleTags, roleName, request.query.duration)
-    const vended = await assumeRole(sts, input)
+    const { vended, cached } = await credentials.get(input)
     const expiration = vended.expiration.toISOString()
     request.log.info({
       audit: {
@@ -30,7 +30,8 @@ export function createGetKey (config: Config, sts: StsLike, roleTags?: RoleTags)
         sourceIdentity: input.sourceIdentity,
         sessionTags: input.tags?.map((tag) => tag.key),
         accessKeyId: vended.accessKeyId,
-        expiration
+        expiration,
+        cached
       }
     }, 'credentials issued')
     reply.header('cache-control', 'no-store')

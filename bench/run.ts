@@ -1,0 +1,272 @@
+// npm run bench [-- --quick] [-- --log=sync|async] [-- --hot] [-- --profile [--keep-profile]] [-- --memory]
+// (--memory: only the memory phase, to 10 000 principals without the time budget)
+// Starts moto (STS), the tokeninfo peer, ro2key and a bare-Fastify baseline on loopback, and
+// measures interleaved: (a) hot path, (b) cold tokens, (c) cold credentials; then the upstream
+// calls of a 500-request burst and the peak RSS after 10 000 distinct principals.
+import { cpus } from 'node:os'
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Agent, request } from 'undici'
+import { assumeRoleCalls } from '../test/peers/moto-calls.js'
+import { ARN_PREFIX, startMoto, type Moto } from '../test/peers/moto.js'
+import { startTokeninfo, type TokeninfoPeer } from '../test/peers/tokeninfo.js'
+import { compileServers, startServer, type Server } from './children.js'
+import { load, type Measured } from './load.js'
+import { readProfile, summarise, type Share, type Summary } from './profile.js'
+
+const args = new Set(process.argv.slice(2))
+const quick = args.has('--quick')
+/** only the hot path against the baseline, e.g. to compare log destinations */
+const hotOnly = args.has('--hot')
+const logMode = ['sync', 'async'].find((m) => args.has(`--log=${m}`)) ?? 'group-commit'
+const RUN_SECONDS = quick ? 1 : 4
+const ROUNDS = quick ? 1 : 3
+const CONNECTIONS = 16
+const BURST = 500
+const PRINCIPALS = quick ? 500 : 10_000
+const ROLE = 'S3MintReadOnly'
+const PATH = `/get_key/${ROLE}`
+const MB = 1024 * 1024
+/** The whole run stays under 3 minutes: the memory phase (bound by moto's AssumeRole rate) stops here. */
+const BUDGET_MS = 170_000
+const began = Date.now()
+
+const cleanups: Array<() => Promise<unknown>> = []
+const out = (line = ''): void => { process.stdout.write(line + '\n') }
+const fmt = (n: number, digits = 0): string => n.toFixed(digits).padStart(8)
+const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)] ?? NaN }
+
+function row (label: string, runs: Measured[], extra = ''): void {
+  out(`  ${label.padEnd(38)}${fmt(median(runs.map((r) => r.rps)))}${fmt(median(runs.map((r) => r.p50)), 1)}${fmt(median(runs.map((r) => r.p99)), 1)}  ${extra}`)
+}
+
+function assertClean (name: string, m: Measured): Measured {
+  if (m.failures > 0) throw new Error(`${name}: ${m.failures} failed requests of ${m.requests}`)
+  return m
+}
+
+async function startPeers (): Promise<{ moto: Moto, tokeninfo: TokeninfoPeer, env: NodeJS.ProcessEnv }> {
+  const moto = await startMoto()
+  cleanups.push(() => moto.stop())
+  await moto.createRole(ROLE)
+  const tokeninfo = await startTokeninfo()
+  cleanups.push(() => tokeninfo.stop())
+  // The user's own AWS settings stay out: every AWS call goes to moto.
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')))
+  const env = {
+    ...clean,
+    ...moto.env,
+    ARN_PREFIX,
+    TOKENINFO_URL: tokeninfo.url,
+    POLICY: `teams: {mint: {roles: [${ROLE}]}}`,
+    LOG_LEVEL: 'info',
+    BENCH_LOG: logMode
+  }
+  return { moto, tokeninfo, env }
+}
+
+async function start (name: string, which: 'ro2key' | 'baseline', env: NodeJS.ProcessEnv, execArgv: string[] = []): Promise<Server> {
+  const server = await startServer(name, which, env, execArgv)
+  cleanups.push(() => server.stop())
+  return server
+}
+
+/** 500 requests at once, same fresh token, same fresh principal: how many upstream calls? */
+async function burst (ro2key: Server, moto: Moto, tokeninfo: TokeninfoPeer): Promise<void> {
+  tokeninfo.add('bench-burst-token', { uid: 'burst-robot', team: 'mint' })
+  const before = tokeninfo.calls
+  const agent = new Agent({ connections: BURST })
+  try {
+    const answers = await Promise.all(Array.from({ length: BURST }, async () => {
+      const res = await request(`${ro2key.url}${PATH}`, { headers: { authorization: 'Bearer bench-burst-token' }, dispatcher: agent })
+      return { status: res.statusCode, body: await res.body.json() as { AccessKeyId?: string } }
+    }))
+    const ok = answers.filter((a) => a.status === 200).length
+    const keys = new Set(answers.map((a) => a.body.AccessKeyId)).size
+    const tokeninfoCalls = tokeninfo.calls - before
+    const stsCalls = await assumeRoleCalls(moto, 'burst-robot')
+    const verdict = tokeninfoCalls === 1 && stsCalls === 1 ? 'target met' : 'TARGET MISSED'
+    out(`burst: ${BURST} concurrent identical cold requests -> ${ok} x 200, ${keys} distinct credential(s);`)
+    out(`       upstream calls: tokeninfo ${tokeninfoCalls}, AssumeRole ${stsCalls}  (target 1 + 1: ${verdict})`)
+  } finally {
+    await agent.close()
+  }
+}
+
+/** Peak RSS of a fresh ro2key after serving PRINCIPALS distinct principals (both caches fill). */
+async function memory (env: NodeJS.ProcessEnv, tokeninfo: TokeninfoPeer, baseline: Server | undefined, deadline: number | undefined): Promise<void> {
+  const ro2key = await start('ro2key (memory)', 'ro2key', env)
+  const idle = await ro2key.rss()
+  await load({ url: ro2key.url, path: PATH, connections: CONNECTIONS, token: 'bench-hot-token', duration: 2 })
+  const warm = await ro2key.rss()
+  let n = 0
+  const started = Date.now()
+  const m = assertClean('principals', await load({
+    url: ro2key.url,
+    path: PATH,
+    amount: PRINCIPALS,
+    ...(deadline === undefined ? {} : { deadline }),
+    connections: 32,
+    token: () => {
+      const i = n++
+      tokeninfo.add(`bench-principal-${i}`, { uid: `robot-${i}`, team: 'mint' })
+      return `bench-principal-${i}`
+    }
+  }))
+  const after = await ro2key.rss()
+  const base = baseline ? `; baseline peak ${(await baseline.rss()).maxRss / MB | 0} MB` : ''
+  const perPrincipal = (after.heapUsed - warm.heapUsed) / Math.max(1, m.requests)
+  const cut = m.requests < PRINCIPALS ? ' (stopped by the time budget: moto\'s AssumeRole rate here)' : ''
+  out(`memory: ${m.requests} distinct principals${cut} in ${((Date.now() - started) / 1000).toFixed(0)} s -> ro2key peak RSS ${(after.maxRss / MB).toFixed(0)} MB (target < 120 MB)`)
+  out(`        RSS ${(idle.rss / MB).toFixed(0)} MB after start, ${(warm.rss / MB).toFixed(0)} MB after a 2 s hot-path warm-up${base};`)
+  out(`        live heap after GC +${((after.heapUsed - warm.heapUsed) / MB).toFixed(1)} MB = ${(perPrincipal / 1024).toFixed(2)} kB per principal (token + credential cache entry),` +
+    ` i.e. ~${(perPrincipal * 10_000 / MB).toFixed(0)} MB for 10 000`)
+  await ro2key.stop()
+}
+
+async function main (): Promise<void> {
+  await compileServers()
+  if (args.has('--profile')) return await profile()
+  if (args.has('--memory')) {
+    const { tokeninfo, env } = await startPeers()
+    tokeninfo.add('bench-hot-token', { uid: 'bench-robot', team: 'mint' })
+    return await memory(env, tokeninfo, undefined, undefined)
+  }
+  const { moto, tokeninfo, env } = await startPeers()
+  tokeninfo.add('bench-hot-token', { uid: 'bench-robot', team: 'mint' })
+  const ro2key = await start('ro2key', 'ro2key', env)
+  const cacheOff = await start('ro2key (credential cache off)', 'ro2key', { ...env, CREDENTIAL_CACHE_MAX_AGE: '0' })
+  const sample = await (await fetch(`${ro2key.url}${PATH}`, { headers: { authorization: 'Bearer bench-hot-token' } })).text()
+  const baseline = await start('baseline', 'baseline', { ...env, BENCH_BODY: sample })
+  const baseSample = await (await fetch(`${baseline.url}${PATH}`)).text()
+
+  out(`ro2key benchmark: node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, loopback,` +
+    ` log destination ${logMode}, ${ROUNDS} round(s) x ${RUN_SECONDS} s per scenario, ${CONNECTIONS} connections`)
+  out(`body: ro2key ${sample.length} B, baseline ${baseSample.length} B`)
+
+  const hot = { url: ro2key.url, path: PATH, connections: CONNECTIONS, token: 'bench-hot-token' }
+  const bare = { ...hot, url: baseline.url }
+  // Warm-up: JIT, connection pools, the caches.
+  for (const target of [bare, hot, bare, hot]) await load({ ...target, duration: quick ? 0.5 : 1 })
+  const runs = { base: [] as Measured[], hot: [] as Measured[], coldTokens: [] as Measured[], coldCreds: [] as Measured[] }
+  const writes = { base: 0, hot: 0 }
+  const cpu = { base: [] as number[], hot: [] as number[] }
+  let tokeninfoCalls = 0
+  let stsCalls = 0
+  let cold = 0
+  await ro2key.settle()
+  const auditsBefore = ro2key.audits
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate who goes first, so a drift in machine load does not favour one side.
+    const pair = round % 2 === 0 ? ['base', 'hot'] as const : ['hot', 'base'] as const
+    for (const which of pair) {
+      const server = which === 'base' ? baseline : ro2key
+      const w = server.writes() ?? NaN
+      const c = server.cpu() ?? NaN
+      const m = assertClean(which, await load({ ...(which === 'base' ? bare : hot), duration: RUN_SECONDS }))
+      runs[which].push(m)
+      writes[which] += (server.writes() ?? NaN) - w
+      cpu[which].push(((server.cpu() ?? NaN) - c) * 1e6 / m.requests)
+    }
+    if (hotOnly) continue
+    const calls = tokeninfo.calls
+    runs.coldTokens.push(assertClean('cold tokens', await load({
+      ...hot,
+      duration: RUN_SECONDS,
+      token: () => {
+        const token = `bench-cold-${cold++}`
+        tokeninfo.add(token, { uid: 'bench-robot', team: 'mint' })
+        return token
+      }
+    })))
+    tokeninfoCalls += tokeninfo.calls - calls
+    const sts = await assumeRoleCalls(moto)
+    runs.coldCreds.push(assertClean('cold credentials', await load({ ...hot, url: cacheOff.url, duration: RUN_SECONDS })))
+    stsCalls += await assumeRoleCalls(moto) - sts
+  }
+  const ratios = runs.hot.map((h, i) => h.rps / (runs.base[i]?.rps ?? NaN))
+  const coldTokenRequests = runs.coldTokens.reduce((s, r) => s + r.requests, 0)
+  const coldCredRequests = runs.coldCreds.reduce((s, r) => s + r.requests, 0)
+  out()
+  out(`  ${'scenario (median of rounds)'.padEnd(38)}${'rps'.padStart(8)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}`)
+  row('baseline: bare Fastify, same body', runs.base)
+  row('(a) ro2key hot path', runs.hot, `ratio ro2key/baseline ${median(ratios).toFixed(2)} (rounds: ${ratios.map((r) => r.toFixed(2)).join(' ')}; target >= 0.80)`)
+  const perRequest = (w: number, rs: Measured[]): string => (w / rs.reduce((s, r) => s + r.requests, 0)).toFixed(2)
+  const cpuRatios = cpu.hot.map((h, i) => (cpu.base[i] ?? NaN) / h)
+  out(`  server CPU per request: baseline ${median(cpu.base).toFixed(0)} us, ro2key ${median(cpu.hot).toFixed(0)} us;` +
+    ` CPU-bound throughput ratio ro2key/baseline ${median(cpuRatios).toFixed(2)} (rounds: ${cpuRatios.map((r) => r.toFixed(2)).join(' ')})`)
+  out(`  write(2) calls per request (socket + log): baseline ${perRequest(writes.base, runs.base)}, ro2key ${perRequest(writes.hot, runs.hot)}`)
+  if (hotOnly) return
+  row('(b) ro2key cold tokens', runs.coldTokens, `${tokeninfoCalls} tokeninfo calls for ${coldTokenRequests} requests`)
+  row('(c) ro2key cold credentials (cache off)', runs.coldCreds, `${stsCalls} AssumeRole calls for ${coldCredRequests} requests`)
+  const served = [...runs.hot, ...runs.coldTokens].reduce((s, r) => s + r.requests, 0)
+  await ro2key.settle()
+  const audited = ro2key.audits - auditsBefore
+  const stopped = ROUNDS * 2 * CONNECTIONS
+  const auditVerdict = audited >= served && audited <= served + stopped ? 'one per serving' : 'MISMATCH'
+  out(`  audit lines: ${audited} for ${served} credential responses received (up to ${stopped} more in flight when runs stopped): ${auditVerdict}`)
+  out()
+  await cacheOff.stop()
+  await burst(ro2key, moto, tokeninfo)
+  await memory(env, tokeninfo, baseline, began + BUDGET_MS)
+  out(`took ${((Date.now() - began) / 1000).toFixed(0)} s`)
+}
+
+/** Profiles one server under the hot-path load; the profile covers the measured run only. */
+async function profiled (server: Server, dir: string): Promise<{ m: Measured, s: Summary }> {
+  const hot = { url: server.url, path: PATH, connections: CONNECTIONS, token: 'bench-hot-token' }
+  await load({ ...hot, duration: 2 })
+  await server.profileStart()
+  const m = assertClean(`profiled ${server.name}`, await load({ ...hot, duration: quick ? 2 : 8 }))
+  const file = join(dir, `${server.name}.cpuprofile`)
+  await server.profileStop(file)
+  if (args.has('--keep-profile')) copyFileSync(file, `${server.name}.cpuprofile`)
+  return { m, s: summarise(readProfile(file), 25) }
+}
+
+/** --profile: ro2key and the baseline under the V8 CPU profiler; where ro2key's extra time goes. */
+async function profile (): Promise<void> {
+  const { tokeninfo, env } = await startPeers()
+  tokeninfo.add('bench-hot-token', { uid: 'bench-robot', team: 'mint' })
+  const dir = mkdtempSync(join(tmpdir(), 'ro2key-prof-'))
+  cleanups.push(async () => { rmSync(dir, { recursive: true, force: true }) })
+  const ro2key = await start('ro2key', 'ro2key', env)
+  const sample = await (await fetch(`${ro2key.url}${PATH}`, { headers: { authorization: 'Bearer bench-hot-token' } })).text()
+  const baseline = await start('baseline', 'baseline', { ...env, BENCH_BODY: sample })
+  const r = await profiled(ro2key, dir)
+  const b = await profiled(baseline, dir)
+  // CPU microseconds per request, from the profile's busy time and the requests served.
+  const perReq = (x: { m: Measured, s: Summary }): number => (x.s.busyMs * 1000) / x.m.requests
+  out(`profiled hot path (profiler on), log destination ${logMode}:`)
+  out(`  ro2key   ${r.m.rps.toFixed(0).padStart(6)} rps, ${perReq(r).toFixed(0)} us CPU per request`)
+  out(`  baseline ${b.m.rps.toFixed(0).padStart(6)} rps, ${perReq(b).toFixed(0)} us CPU per request`)
+  const usOf = (x: { m: Measured, s: Summary }, shares: Share[]): Map<string, number> =>
+    new Map(shares.map((sh) => [sh.name, (sh.percent / 100) * perReq(x)]))
+  const table = (title: string, pick: (s: Summary) => Share[]): void => {
+    const ro = usOf(r, pick(r.s))
+    const ba = usOf(b, pick(b.s))
+    out(`\n${title}   ${'ro2key'.padStart(8)}${'baseline'.padStart(10)}${'extra'.padStart(8)}  (us per request)`)
+    const names = [...new Set([...ro.keys(), ...ba.keys()])]
+      .sort((x, y) => ((ro.get(y) ?? 0) - (ba.get(y) ?? 0)) - ((ro.get(x) ?? 0) - (ba.get(x) ?? 0)))
+    for (const name of names) {
+      const a = ro.get(name) ?? 0
+      const c = ba.get(name) ?? 0
+      out(`  ${name.slice(0, 60).padEnd(60)}${a.toFixed(1).padStart(8)}${c.toFixed(1).padStart(10)}${(a - c).toFixed(1).padStart(8)}`)
+    }
+  }
+  table('inclusive time by package (a sample counts for every package on its stack)'.padEnd(60), (s) => s.inclusive)
+  table('self time by package'.padEnd(60), (s) => s.self)
+  out('\nro2key top functions by self time:')
+  for (const f of r.s.functions) out(`  ${f.percent.toFixed(1).padStart(5)} %  ${f.name}`)
+}
+
+const stop = async (): Promise<void> => {
+  for (const fn of cleanups.splice(0).reverse()) await fn().catch(() => {})
+}
+process.once('SIGINT', () => { void stop().then(() => process.exit(130)) })
+main().then(stop, async (err: unknown) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`)
+  await stop()
+  process.exitCode = 1
+})

@@ -1,0 +1,108 @@
+import { LRUCache } from 'lru-cache'
+import type { AssumeRoleInput, Vended } from './sts.js'
+
+/** Credentials for one request, and whether another request's AssumeRole call produced them. */
+export interface Served {
+  vended: Vended
+  cached: boolean
+}
+
+/** Hands out credentials for an AssumeRole input, from the cache when the rules allow. */
+export interface CredentialCache {
+  get (input: AssumeRoleInput): Promise<Served>
+  /** entries held now (fresh or not yet evicted) */
+  readonly size: number
+}
+
+export interface CredentialCacheOptions {
+  /** the real call, e.g. (input) => assumeRole(sts, input) */
+  assume: (input: AssumeRoleInput) => Promise<Vended>
+  /** seconds a credential may be served after it was issued; 0 disables the cache and coalescing */
+  maxAgeSeconds: number
+  maxEntries: number
+  /** seconds since the epoch (fractions allowed) */
+  now: () => number
+}
+
+interface Entry {
+  vended: Vended
+  /** when ro2key received it, seconds since the epoch */
+  issuedAt: number
+}
+
+/**
+ * STS stamps Expiration with its own clock, so a fresh credential can look a second or two
+ * short of the requested duration. This much shortfall still counts as "the full duration".
+ */
+export const EXPIRY_SLACK_SECONDS = 30
+
+function collectKeys (value: unknown, into: Set<string>): void {
+  if (value === null || typeof value !== 'object') return
+  if (!Array.isArray(value)) for (const k of Object.keys(value)) into.add(k)
+  for (const v of Object.values(value)) collectKeys(v, into)
+}
+
+/**
+ * Key: every field of the input, object keys sorted at every level (JSON.stringify writes the
+ * properties in the order of its key list). Whatever shapes the AssumeRole call (role ARN,
+ * session name, duration, source identity, tags) is in it; an extra field only makes the
+ * key narrower, never lets two different calls share credentials.
+ */
+export function cacheKey (input: AssumeRoleInput): string {
+  const keys = new Set<string>()
+  collectKeys(input, keys)
+  return JSON.stringify(input, [...keys].sort())
+}
+
+/**
+ * May this entry still be served? Only while younger than maxAge, and only while its
+ * remaining lifetime is at least the requested duration minus its age, so no caller gets
+ * noticeably less time than it asked for (at most maxAge less).
+ */
+export function servable (entry: Entry, duration: number, maxAgeSeconds: number, now: number): boolean {
+  const age = now - entry.issuedAt
+  if (age < 0 || age >= maxAgeSeconds) return false
+  const remaining = entry.vended.expiration.getTime() / 1000 - now
+  return remaining + EXPIRY_SLACK_SECONDS >= duration - age
+}
+
+/** A bounded LRU of credentials; concurrent misses for one key share one AssumeRole call; failures are not kept. */
+export function createCredentialCache (opts: CredentialCacheOptions): CredentialCache {
+  const { assume, maxAgeSeconds, now } = opts
+  if (maxAgeSeconds <= 0) {
+    return { async get (input) { return { vended: await assume(input), cached: false } }, size: 0 }
+  }
+  const entries = new LRUCache<string, Entry>({ max: opts.maxEntries })
+  const inFlight = new Map<string, Promise<Vended>>()
+
+  function fetchShared (key: string, input: AssumeRoleInput): Promise<Vended> {
+    // Age counts from the request, not the answer: STS's clock started before ours stopped.
+    const started = now()
+    // Through a promise even if assume throws synchronously, so the finally below always runs.
+    const call = Promise.resolve(input).then(assume).then((vended) => {
+      entries.set(key, { vended, issuedAt: started })
+      return vended
+    })
+    inFlight.set(key, call)
+    const forget = (): void => { inFlight.delete(key) }
+    call.then(forget, forget)
+    return call
+  }
+
+  return {
+    async get (input) {
+      const key = cacheKey(input)
+      const entry = entries.get(key)
+      if (entry) {
+        if (servable(entry, input.duration, maxAgeSeconds, now())) return { vended: entry.vended, cached: true }
+        entries.delete(key)
+      }
+      const pending = inFlight.get(key)
+      if (pending) return { vended: await pending, cached: true }
+      const call = fetchShared(key, input)
+      inFlight.set(key, call)
+      return { vended: await call, cached: false }
+    },
+    get size () { return entries.size }
+  }
+}
