@@ -73,12 +73,14 @@ t.test('credential_process: a ~/.aws/config profile that calls curl', async (t) 
     ''
   ].join('\n'))
   const before = issued()
-  const res = await aws(['--profile', 'mint', ...whoami], { AWS_CONFIG_FILE: config })
+  // Independent CLI runs in parallel: each spends about a second starting Python.
+  const [res, refused] = await Promise.all([
+    aws(['--profile', 'mint', ...whoami], { AWS_CONFIG_FILE: config }),
+    aws(['--profile', 'billing', ...whoami], { AWS_CONFIG_FILE: config })
+  ])
   t.equal(res.code, 0, res.stderr)
   t.match(arnOf(res), /:assumed-role\/S3MintReadOnly\/stups_mint-sync$/)
   t.equal(issued(), before + 1, 'one credential issued')
-
-  const refused = await aws(['--profile', 'billing', ...whoami], { AWS_CONFIG_FILE: config })
   t.not(refused.code, 0, 'a refused role fails the CLI')
   t.match(refused.stderr, /custom-process.*403/s, 'the CLI names the process and the HTTP status')
   t.notOk(refused.stderr.includes(TOKEN), 'token not in the error')
@@ -91,23 +93,28 @@ t.test('container credentials: AWS_CONTAINER_CREDENTIALS_FULL_URI', async (t) =>
     { desc: 'token file (raw token)', env: { AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: file('container-token', TOKEN) }, session: 'stups_mint-sync' },
     { desc: 'token file with Bearer, rotated to another robot', env: { AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: file('rotated-token', `Bearer ${OTHER_TOKEN}`) }, session: 'robot-x' }
   ]
-  for (const c of cases) {
-    const before = issued()
-    const res = await aws(whoami, { AWS_CONTAINER_CREDENTIALS_FULL_URI: `${KEY_URL}?duration=1800`, ...c.env })
+  const before = issued()
+  const results = await Promise.all(cases.map(async (c) => await aws(whoami, { AWS_CONTAINER_CREDENTIALS_FULL_URI: `${KEY_URL}?duration=1800`, ...c.env })))
+  cases.forEach((c, i) => {
+    const res = results[i] as Result
     t.equal(res.code, 0, `${c.desc}: ${res.stderr}`)
     t.match(arnOf(res), new RegExp(`:assumed-role/S3MintReadOnly/${c.session}$`), c.desc)
-    t.equal(issued(), before + 1, `${c.desc}: one credential issued`)
-    t.match(logs.audits().at(-1), { uid: c.session, duration: 1800 }, `${c.desc}: ?duration in the URL honoured`)
-  }
+  })
+  const audits = logs.audits().filter((a) => a.event === 'issued').slice(before)
+  t.equal(audits.length, cases.length, 'one credential issued per CLI run (no early refresh)')
+  t.same(audits.map((a) => a.duration), cases.map(() => 1800), '?duration in the URL honoured')
+  t.same(audits.map((a) => a.uid).sort(), cases.map((c) => c.session).sort(), 'each run presented its own token')
 })
 
 t.test('container credentials that fail say why', async (t) => {
-  const unknown = await aws(whoami, { AWS_CONTAINER_CREDENTIALS_FULL_URI: KEY_URL, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'tok-nobody-knows' })
+  // botocore sends the file verbatim and refuses a header with a newline: write the file without one.
+  const [unknown, newline] = await Promise.all([
+    aws(whoami, { AWS_CONTAINER_CREDENTIALS_FULL_URI: KEY_URL, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'tok-nobody-knows' }),
+    aws(whoami, { AWS_CONTAINER_CREDENTIALS_FULL_URI: KEY_URL, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: file('newline-token', `${TOKEN}\n`) })
+  ])
   t.not(unknown.code, 0)
   t.match(unknown.stderr, /non 200 response 401 .*RO2KEY_TOKEN_INVALID/s, 'the CLI shows the problem+json')
 
-  // botocore sends the file verbatim and refuses a header with a newline: write the file without one.
-  const newline = await aws(whoami, { AWS_CONTAINER_CREDENTIALS_FULL_URI: KEY_URL, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: file('newline-token', `${TOKEN}\n`) })
   t.not(newline.code, 0)
   t.match(newline.stderr, /not a legal header value/)
   for (const res of [unknown, newline]) t.notOk(res.stderr.includes(TOKEN), 'token not in the error')
