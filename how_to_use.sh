@@ -79,33 +79,50 @@ pick_json_tool() {
   die "$EX_USAGE" "needs one JSON tool on PATH: jq, python3 or node"
 }
 
-json_get() { # KEY < json; prints "" when not JSON, not an object or no such key
+json_get() { # KEY... < json: one line per KEY, its string or number value with newlines as
+  # spaces, or an empty line (also when the input is not a JSON object)
   case $json_tool in
-    jq) jq -r --arg k "$1" 'if type == "object" then (.[$k] // "") | if type == "string" or type == "number" then tostring else "" end else "" end' 2>/dev/null || true ;;
+    jq) jq -r '. as $d | $ARGS.positional[] | . as $k
+      | if ($d | type) == "object" then ($d[$k] // "") | if type == "string" or type == "number" then tostring | gsub("\n"; " ") else "" end else "" end' \
+      --args "$@" 2>/dev/null || true ;;
     python3) python3 -c '
 import json, sys
 try:
     d = json.load(sys.stdin)
 except Exception:
-    sys.exit(0)
-v = d.get(sys.argv[1]) if isinstance(d, dict) else None
-if isinstance(v, (str, int, float)) and not isinstance(v, bool):
-    print(v)' "$1" 2>/dev/null || true ;;
+    d = None
+for k in sys.argv[1:]:
+    v = d.get(k) if isinstance(d, dict) else None
+    ok = isinstance(v, (str, int, float)) and not isinstance(v, bool)
+    print(str(v).replace("\n", " ") if ok else "")' "$@" 2>/dev/null || true ;;
     node) node -e '
 let s = ""
 process.stdin.setEncoding("utf8").on("data", (c) => { s += c }).on("end", () => {
   let d
-  try { d = JSON.parse(s) } catch { return }
-  const v = d && typeof d === "object" && !Array.isArray(d) ? d[process.argv[1]] : undefined
-  if (typeof v === "string" || typeof v === "number") console.log(String(v))
-})' "$1" 2>/dev/null || true ;;
+  try { d = JSON.parse(s) } catch {}
+  const obj = d && typeof d === "object" && !Array.isArray(d) ? d : {}
+  for (const k of process.argv.slice(1)) {
+    const v = obj[k]
+    console.log(typeof v === "string" || typeof v === "number" ? String(v).replace(/\n/g, " ") : "")
+  }
+})' "$@" 2>/dev/null || true ;;
   esac
 }
 
 field() { # KEY JSON: prints the value on one line
   local value
   value=$(printf '%s' "$2" | json_get "$1")
-  printf '%s' "${value//$'\n'/ }"
+  printf '%s' "$value"
+}
+
+values=()
+# read_fields JSON KEY...: sets values[i] to the value of the i-th KEY, with one JSON tool run.
+# (A pipe, not a here-string: bash may back those with a temporary file, and JSON holds secrets.)
+read_fields() {
+  local json=$1 line
+  shift
+  values=()
+  while IFS= read -r line; do values+=("$line"); done < <(printf '%s' "$json" | json_get "$@")
 }
 
 # --- HTTP -------------------------------------------------------------------------------
@@ -141,7 +158,7 @@ retry_wait() {
     if [[ $line =~ ^[Rr][Ee][Tt][Rr][Yy]-[Aa][Ff][Tt][Ee][Rr]:[[:space:]]*([0-9]{1,9})[[:space:]]*$ ]]; then
       wait=$((10#${BASH_REMATCH[1]}))
     fi
-  done <<<"$headers"
+  done < <(printf '%s\n' "$headers")
   if ((wait > max_wait)); then
     printf '%s: asked to wait %s s before retrying, more than RO2KEY_RETRY_MAX_WAIT=%s\n' "$PROG" "$wait" "$max_wait" >&2
     return
@@ -204,8 +221,9 @@ client_from_dir() {
   local file=$CREDENTIALS_DIR/client.json doc
   [[ -r $file ]] || die "$EX_USAGE" "CREDENTIALS_DIR is set but $file is not readable"
   doc=$(<"$file")
-  CLIENT_ID=$(printf '%s' "$doc" | json_get client_id)
-  CLIENT_SECRET=$(printf '%s' "$doc" | json_get client_secret)
+  read_fields "$doc" client_id client_secret
+  CLIENT_ID=${values[0]:-} CLIENT_SECRET=${values[1]:-}
+  values=()
   [[ -n $CLIENT_ID && -n $CLIENT_SECRET ]] || die "$EX_USAGE" "$file must be a JSON object with client_id and client_secret"
 }
 
@@ -224,7 +242,8 @@ fetch_token() { # prints an access token from AUTH_URL
   http "$config" "$AUTH_URL" --basic --header 'Accept: application/json' "${form[@]}"
   if [[ $http_status != 200 ]]; then
     local error code=$EX_UNAVAILABLE
-    error="$(field error "$http_body") $(field error_description "$http_body")"
+    read_fields "$http_body" error error_description
+    error="${values[0]:-} ${values[1]:-}"
     case $http_status in 400 | 401 | 403) code=$EX_AUTH ;; esac
     die "$code" "token endpoint $AUTH_URL answered HTTP $http_status: ${error# }"
   fi
@@ -287,17 +306,15 @@ url="${RO2KEY_URL%/}/get_key/$role${duration:+?duration=$duration}"
 http "header = $(curl_config_quote "Authorization: Bearer $token")" "$url" --header 'Accept: application/json'
 unset token
 if [[ $http_status != 200 ]]; then
-  title=$(field title "$http_body")
-  detail=$(field detail "$http_body")
-  request_id=$(field request_id "$http_body")
+  read_fields "$http_body" title detail request_id
+  title=${values[0]:-} detail=${values[1]:-} request_id=${values[2]:-}
   die "$(exit_for_status "$http_status")" "ro2key answered HTTP $http_status for $role: ${title:-(no problem details)}${detail:+: $detail}${request_id:+ (request $request_id)}"
 fi
 
-AWS_ACCESS_KEY_ID=$(field AccessKeyId "$http_body")
-AWS_SECRET_ACCESS_KEY=$(field SecretAccessKey "$http_body")
-AWS_SESSION_TOKEN=$(field SessionToken "$http_body")
-AWS_CREDENTIAL_EXPIRATION=$(field Expiration "$http_body")
-unset http_body
+read_fields "$http_body" AccessKeyId SecretAccessKey SessionToken Expiration
+AWS_ACCESS_KEY_ID=${values[0]:-} AWS_SECRET_ACCESS_KEY=${values[1]:-}
+AWS_SESSION_TOKEN=${values[2]:-} AWS_CREDENTIAL_EXPIRATION=${values[3]:-}
+unset http_body values
 [[ -n $AWS_ACCESS_KEY_ID && -n $AWS_SECRET_ACCESS_KEY && -n $AWS_SESSION_TOKEN ]] ||
   die "$EX_UNAVAILABLE" "ro2key answered HTTP 200 without credentials"
 
