@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -122,18 +123,24 @@ t.test('token from OAUTH2_TOKEN_FILE, read on every run', async (t) => {
   t.match(missing.stderr, /OAUTH2_TOKEN_FILE .* is not a readable file/)
 })
 
-/** Resolves once `check` holds, polling. */
-async function until (check: () => boolean): Promise<void> {
-  while (!check()) await sleep(10)
+/** Resolves once `check` holds, polling; rejects after a generous bound. */
+async function until (check: () => boolean, boundMs = 60_000): Promise<void> {
+  const deadline = Date.now() + boundMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await sleep(10)
+  }
 }
 
 t.test('retries: ro2key 503 with Retry-After, bounded', async (t) => {
   t.teardown(() => { tokeninfo.mode = 'ok' })
   // The token service throttles once: ro2key answers 503 with Retry-After: 5, the script
   // waits 5 s and the retry succeeds.
+  // Fresh tokens: ro2key caches verified ones, and these requests must reach tokeninfo.
+  const fresh = (): string => { const token = `tok-retry-${randomUUID()}`; tokeninfo.add(token, { uid: 'stups_mint-sync' }); return token }
   tokeninfo.mode = 'throttle'
   const calls = tokeninfo.calls
-  const pending = run(['S3MintReadOnly'], { RO2KEY_RETRIES: '2' })
+  const pending = run(['S3MintReadOnly'], { RO2KEY_RETRIES: '2', OAUTH2_TOKEN: fresh() })
   await until(() => tokeninfo.calls > calls)
   tokeninfo.mode = 'ok'
   const started = Date.now()
@@ -144,7 +151,7 @@ t.test('retries: ro2key 503 with Retry-After, bounded', async (t) => {
   t.ok(Date.now() - started >= 4000, 'waited as Retry-After asked')
 
   tokeninfo.mode = 'throttle'
-  const tooLong = await run(['S3MintReadOnly'], { RO2KEY_RETRIES: '2', RO2KEY_RETRY_MAX_WAIT: '1' })
+  const tooLong = await run(['S3MintReadOnly'], { RO2KEY_RETRIES: '2', RO2KEY_RETRY_MAX_WAIT: '1', OAUTH2_TOKEN: fresh() })
   t.equal(tooLong.code, EXIT.unavailable, 'a Retry-After above RO2KEY_RETRY_MAX_WAIT ends the run')
   t.match(tooLong.stderr, /asked to wait 5 s before retrying, more than RO2KEY_RETRY_MAX_WAIT=1/)
   t.match(tooLong.stderr, /HTTP 503 for S3MintReadOnly: Upstream unavailable/)
