@@ -26,14 +26,14 @@ t.test('shellQuote: every value comes back byte for byte after eval', async (t) 
     { name: 'newline and tab', value: 'a\nb\tc' },
     { name: 'empty', value: '' }
   ]
-  for (const { name, value } of rows) {
-    const quoted = shellQuote(value)
-    t.match(quoted, /^'.*'$/s, `${name}: single-quoted`)
-    for (const shell of SHELLS) {
-      const res = inShell(shell, 'eval "export V=$(cat)"; printf %s "$V"', quoted)
-      t.equal(res.status, 0, `${name} in ${shell}: ${res.stderr}`)
-      t.equal(res.stdout, value, `${name} in ${shell}: value unchanged`)
-    }
+  for (const { name, value } of rows) t.match(shellQuote(value), /^'.*'$/s, `${name}: single-quoted`)
+  // One shell run per shell: each row is an export line, read back NUL-separated.
+  const script = rows.map(({ value }) => `export V=${shellQuote(value)}\nprintf '%s\\0' "$V"\n`).join('')
+  for (const shell of SHELLS) {
+    const res = inShell(shell, 'eval "$(cat)"', script)
+    t.equal(res.status, 0, `${shell}: ${res.stderr}`)
+    const back = res.stdout.split('\0').slice(0, -1)
+    rows.forEach(({ name, value }, i) => t.equal(back[i], value, `${name} in ${shell}: value unchanged`))
   }
 })
 
