@@ -11,10 +11,6 @@ import { startTokeninfo } from './peers/tokeninfo.js'
 // The real aws CLI (v1, botocore) against the real app on loopback, with moto for STS: the
 // README's ~/.aws/config and container snippets, run as written.
 
-// Dozens of short processes (bash, curl, jq, the Python aws CLI): above .taprc's 120 s on a
-// loaded machine, so this file asks for a generous bound of its own.
-t.setTimeout(300_000)
-
 const moto = await startMoto()
 useMotoEnv(moto)
 const tokeninfo = await startTokeninfo()

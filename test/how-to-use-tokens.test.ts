@@ -11,10 +11,6 @@ import { freePort } from './peers/free-port.js'
 // how_to_use.sh's token sources (OAUTH2_TOKEN_FILE, the client-credentials grant against
 // oidc-provider, a Berry-style CREDENTIALS_DIR) and its bounded retries.
 
-// Dozens of short processes (bash, curl, jq, the Python aws CLI): above .taprc's 120 s on a
-// loaded machine, so this file asks for a generous bound of its own.
-t.setTimeout(300_000)
-
 const { tokeninfo, TOKEN, scratch, run, spyDir } = await scriptBench(t)
 
 // oidc-provider ships no TypeScript types: imported untyped (issue 3 brings a typed peer).

@@ -9,10 +9,6 @@ import { freePort } from './peers/free-port.js'
 // how_to_use.sh with OAUTH2_TOKEN: running a command, export lines, refusals, usage, argv
 // hygiene, its few dependencies. Token sources and retries: how-to-use-tokens.test.ts.
 
-// Dozens of short processes (bash, curl, jq, the Python aws CLI): above .taprc's 120 s on a
-// loaded machine, so this file asks for a generous bound of its own.
-t.setTimeout(300_000)
-
 const BASH = which('bash')
 const CURL = which('curl')
 const { tokeninfo, TOKEN, RO2KEY_URL, scratch, run, binDir, spyDir } = await scriptBench(t)
