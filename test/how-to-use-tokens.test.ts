@@ -1,61 +1,43 @@
 import { randomUUID } from 'node:crypto'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { ASSUMED, EXIT, scriptBench } from './helpers/how-to-use.js'
 import { freePort } from './peers/free-port.js'
+import { startOidc } from './peers/oidc.js'
 
 // how_to_use.sh's token sources (OAUTH2_TOKEN_FILE, the client-credentials grant against
 // oidc-provider, a Berry-style CREDENTIALS_DIR) and its bounded retries.
 
-const { tokeninfo, TOKEN, scratch, run, spyDir } = await scriptBench(t)
-
-// oidc-provider ships no TypeScript types: imported untyped (issue 3 brings a typed peer).
-const { default: Provider } = await import('oidc-provider' as string) as { default: new (issuer: string, config: object) => any }
-
-async function startOidc (clientId: string, clientSecret: string): Promise<{ tokenUrl: string, grants: Array<{ client: string, scope: string, token: string }>, errors: string[] }> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()) }))
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const provider = new Provider(issuer, {
-    clients: [{ client_id: clientId, client_secret: clientSecret, grant_types: ['client_credentials'], redirect_uris: [], response_types: [], scope: 'uid ro2key' }],
-    features: { clientCredentials: { enabled: true }, devInteractions: { enabled: false } },
-    scopes: ['uid', 'ro2key'],
-    ttl: { ClientCredentials: 600 }
-  })
-  const grants: Array<{ client: string, scope: string, token: string }> = []
-  const errors: string[] = []
-  provider.on('client_credentials.saved', (token: { jti: string, clientId: string, scope?: string }) => {
-    tokeninfo.add(token.jti, { uid: 'stups_mint-sync', scope: token.scope ?? '' })
-    grants.push({ client: token.clientId, scope: token.scope ?? '', token: token.jti })
-  })
-  provider.on('grant.error', (_ctx: unknown, err: { error?: string }) => { errors.push(err.error ?? 'unknown') })
-  server.on('request', provider.callback())
-  return { tokenUrl: `${issuer}/token`, grants, errors }
-}
-
 // RFC 6749 2.3.1: client id and secret are form-urlencoded before HTTP Basic; oidc-provider
 // decodes them, so this secret only works if the script encodes it.
 const CLIENT_SECRET = 's3cr"et\\pass+%/: ok'
-const oidc = await startOidc('mint-sync', CLIENT_SECRET)
+const oidc = await startOidc({ clients: [{ clientId: 'stups_mint-sync', clientSecret: CLIENT_SECRET }] })
+t.teardown(() => oidc.stop())
+// ro2key verifies oidc-provider's JWTs with its JWKS (and other tokens with tokeninfo), and
+// wants the `ro2key` scope: a token without it proves which scope the script asked for.
+const { tokeninfo, TOKEN, scratch, run, spyDir } = await scriptBench(t, {
+  JWT_ISSUER: oidc.issuer, JWT_AUDIENCE: oidc.audience, JWKS_URL: oidc.jwksUrl, OAUTH2_SCOPE: 'ro2key'
+})
 
 t.test('token from AUTH_URL with the client-credentials grant (oidc-provider)', async (t) => {
-  const cc = { OAUTH2_TOKEN: undefined, AUTH_URL: oidc.tokenUrl, CLIENT_ID: 'mint-sync', CLIENT_SECRET, OAUTH2_SCOPE: 'uid ro2key' }
+  const cc = { OAUTH2_TOKEN: undefined, AUTH_URL: oidc.tokenUrl, CLIENT_ID: 'stups_mint-sync', CLIENT_SECRET, OAUTH2_SCOPE: 'uid ro2key' }
   const log = join(scratch, 'argv-cc.log')
-  const before = oidc.grants.length
+  oidc.resetCalls()
   const res = await run(['S3MintReadOnly', '--', 'aws', 'sts', 'get-caller-identity', '--output', 'json'], { ...cc, PATH: `${spyDir(log)}:${process.env.PATH}` })
   t.equal(res.code, 0, res.stderr)
-  t.match(JSON.parse(res.stdout).Arn, ASSUMED, 'the granted token got credentials that work')
-  t.equal(oidc.grants.length, before + 1, 'one grant')
-  t.match(oidc.grants.at(-1), { client: 'mint-sync', scope: 'uid ro2key' }, 'grant for the client with OAUTH2_SCOPE')
+  t.match(JSON.parse(res.stdout).Arn, ASSUMED, 'ro2key verified the granted JWT; its credentials work')
+  t.same({ token: oidc.calls.token, jwks: oidc.calls.jwks }, { token: 1, jwks: 1 }, 'one grant, one JWKS fetch by ro2key')
   const argv = readFileSync(log, 'utf8')
   t.match(argv, `curl: ${oidc.tokenUrl}`)
-  for (const secret of ['s3cr', oidc.grants.at(-1)?.token ?? 'no token']) t.notOk(argv.includes(secret), 'no client secret or token in argv')
+  t.notOk(argv.includes('s3cr'), 'no client secret in argv')
+  t.notMatch(argv, /eyJ[\w-]+\.eyJ/, 'no JWT in argv')
   t.notOk(res.stderr.includes('s3cr') || res.stdout.includes('s3cr'), 'secret not printed')
+
+  const narrow = await run(['S3MintReadOnly'], { ...cc, OAUTH2_SCOPE: 'uid' })
+  t.equal(narrow.code, EXIT.refused, 'OAUTH2_SCOPE reaches the grant: a token without `ro2key` is refused')
+  t.match(narrow.stderr, /HTTP 403 for S3MintReadOnly: Insufficient scope/)
 
   const refused = await run(['S3MintReadOnly'], { ...cc, CLIENT_SECRET: 'wrong' })
   t.equal(refused.code, EXIT.auth)
@@ -67,27 +49,26 @@ t.test('token from AUTH_URL with the client-credentials grant (oidc-provider)', 
   t.match(incomplete.stderr, /AUTH_URL is set but CLIENT_ID or CLIENT_SECRET is not/)
 
   // A newline would end the curl config line and start a new curl option.
-  const errorsBefore = oidc.errors.length
+  const calls = oidc.calls.token
   const injected = await run(['S3MintReadOnly'], { ...cc, CLIENT_SECRET: 'x\nurl = "http://127.0.0.1:9/"' })
   t.equal(injected.code, EXIT.usage)
   t.match(injected.stderr, /contains control characters/)
-  t.equal(oidc.errors.length, errorsBefore, 'nothing sent to the token endpoint')
-  t.equal(oidc.grants.length, before + 1, 'no other grant')
+  t.equal(oidc.calls.token, calls, 'nothing sent to the token endpoint')
 })
 
 t.test('client from a Berry-style CREDENTIALS_DIR (client.json)', async (t) => {
   const dir = mkdtempSync(join(scratch, 'credentials-'))
-  writeFileSync(join(dir, 'client.json'), JSON.stringify({ client_id: 'mint-sync', client_secret: CLIENT_SECRET }), { mode: 0o600 })
-  const env = { OAUTH2_TOKEN: undefined, AUTH_URL: oidc.tokenUrl, CREDENTIALS_DIR: dir }
+  writeFileSync(join(dir, 'client.json'), JSON.stringify({ client_id: 'stups_mint-sync', client_secret: CLIENT_SECRET }), { mode: 0o600 })
+  const env = { OAUTH2_TOKEN: undefined, AUTH_URL: oidc.tokenUrl, CREDENTIALS_DIR: dir, OAUTH2_SCOPE: 'uid ro2key' }
   const log = join(scratch, 'argv-dir.log')
-  const before = oidc.grants.length
+  const before = oidc.calls.token
   const res = await run(['S3MintReadOnly'], { ...env, PATH: `${spyDir(log)}:${process.env.PATH}` })
   t.equal(res.code, 0, res.stderr)
   t.match(res.stdout, /^export AWS_ACCESS_KEY_ID='[A-Z0-9]+'\n/, 'credentials for the granted token')
-  t.match(oidc.grants.slice(before), [{ client: 'mint-sync' }], 'one grant for the folder\'s client')
+  t.equal(oidc.calls.token, before + 1, 'one grant for the folder\'s client')
   t.notOk(readFileSync(log, 'utf8').includes('s3cr'), 'secret from client.json not in argv')
 
-  const wins = await run(['S3MintReadOnly'], { ...env, CLIENT_ID: 'mint-sync', CLIENT_SECRET: 'wrong' })
+  const wins = await run(['S3MintReadOnly'], { ...env, CLIENT_ID: 'stups_mint-sync', CLIENT_SECRET: 'wrong' })
   t.equal(wins.code, EXIT.auth, 'CLIENT_ID and CLIENT_SECRET win over the folder')
 
   const empty = mkdtempSync(join(scratch, 'credentials-'))
@@ -137,7 +118,7 @@ t.test('retries: ro2key 503 with Retry-After, bounded', async (t) => {
   // The token service throttles once: ro2key answers 503 with Retry-After: 5, the script
   // waits 5 s and the retry succeeds.
   // Fresh tokens: ro2key caches verified ones, and these requests must reach tokeninfo.
-  const fresh = (): string => { const token = `tok-retry-${randomUUID()}`; tokeninfo.add(token, { uid: 'stups_mint-sync' }); return token }
+  const fresh = (): string => { const token = `tok-retry-${randomUUID()}`; tokeninfo.add(token, { uid: 'stups_mint-sync', scope: ['uid', 'ro2key'] }); return token }
   tokeninfo.mode = 'throttle'
   const calls = tokeninfo.calls
   const pending = run(['S3MintReadOnly'], { RO2KEY_RETRIES: '2', OAUTH2_TOKEN: fresh() })

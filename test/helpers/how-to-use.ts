@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startMoto, useMotoEnv, type Moto } from '../peers/moto.js'
 import { startTokeninfo, type TokeninfoPeer } from '../peers/tokeninfo.js'
+import type { Env } from '../../src/config.js'
 import { build, testConfig } from './build.js'
 
 // how_to_use.sh against the real app listening on loopback, moto behind it, and the real
@@ -38,8 +39,8 @@ export interface ScriptBench {
 
 interface Teardown { teardown (fn: () => unknown): void }
 
-/** moto, tokeninfo and the real app on loopback, and a runner for how_to_use.sh against them. */
-export async function scriptBench (t: Teardown): Promise<ScriptBench> {
+/** moto, tokeninfo and the real app (config `configEnv` on top) on loopback, and a runner for how_to_use.sh against them. */
+export async function scriptBench (t: Teardown, configEnv: Env = {}): Promise<ScriptBench> {
   const moto = await startMoto()
   useMotoEnv(moto)
   const tokeninfo = await startTokeninfo()
@@ -47,8 +48,8 @@ export async function scriptBench (t: Teardown): Promise<ScriptBench> {
   await moto.createRole('S3MintReadOnly')
 
   const TOKEN = `tok-mint-${randomUUID()}`
-  tokeninfo.add(TOKEN, { uid: 'stups_mint-sync' })
-  const { app } = await build(t, testConfig({ TOKENINFO_URL: tokeninfo.url }))
+  tokeninfo.add(TOKEN, { uid: 'stups_mint-sync', scope: ['uid', 'ro2key'] })
+  const { app } = await build(t, testConfig({ TOKENINFO_URL: tokeninfo.url, ...configEnv }))
   const RO2KEY_URL = await app.listen({ host: '127.0.0.1', port: 0 })
 
   const scratch = mkdtempSync(join(tmpdir(), 'how-to-use-'))
