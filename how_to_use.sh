@@ -24,20 +24,37 @@ With -- COMMAND: runs COMMAND with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 Without a command: prints shell-quoted export lines, for  eval \"\$($PROG ROLE)\".
 
 Options:
-  --duration SECONDS  lifetime of the credentials (ro2key's default: 3600)
+  --duration SECONDS  lifetime of the credentials, 900-43200 (ro2key's default: 3600)
   -h, --help          show this help
 
 Environment:
   RO2KEY_URL          base URL of ro2key, e.g. https://ro2key.example.org (required)
-  OAUTH2_TOKEN        bearer token; if unset, one is fetched from AUTH_URL with the
-                      client-credentials grant using CLIENT_ID and CLIENT_SECRET
-                      (HTTP Basic), plus OAUTH2_SCOPE if set
-  RO2KEY_RETRIES      retries on 408/429/5xx and timeouts, honouring Retry-After (default 2)
+The token, from the first of these that is set:
+  OAUTH2_TOKEN        the bearer token itself
+  OAUTH2_TOKEN_FILE   a file holding the token (e.g. one Berry or a sidecar keeps
+                      fresh); read on every run, surrounding whitespace and a
+                      leading \"Bearer \" ignored
+  AUTH_URL            an OAuth2 token endpoint: a token is fetched with the
+                      client-credentials grant (RFC 6749 4.4, HTTP Basic client
+                      authentication), with OAUTH2_SCOPE as scope if set. The client:
+    CLIENT_ID, CLIENT_SECRET   if both are set, else
+    CREDENTIALS_DIR            a Berry-style folder whose client.json holds
+                               {\"client_id\": ..., \"client_secret\": ...}
+Retries:
+  RO2KEY_RETRIES      retries after HTTP 408/429/502/503/504, timeouts and refused
+                      connections (default 2), waiting as Retry-After asks, else
+                      1, 2, 4... seconds
+  RO2KEY_RETRY_MAX_WAIT  longest wait in seconds (default 60); a Retry-After above
+                      it ends the run at once with exit 5
+
+Secrets (token, client secret, credentials) never appear in a command line or a
+file, and are printed only as the export lines above.
 
 Exit codes (before COMMAND runs):
   0  success (export lines printed)
   2  usage or configuration error (bad arguments, RO2KEY_URL unset or
-     redirected, no token source, curl or JSON tool missing)
+     redirected, no token source, unreadable token file or client.json, curl
+     or JSON tool missing)
   3  authentication refused: ro2key answered 401, or AUTH_URL refused the client
   4  request refused: ro2key answered 403 (role not allowed) or another 4xx
      (400 bad role name or duration)
@@ -62,33 +79,50 @@ pick_json_tool() {
   die "$EX_USAGE" "needs one JSON tool on PATH: jq, python3 or node"
 }
 
-json_get() { # KEY < json; prints "" when not JSON, not an object or no such key
+json_get() { # KEY... < json: one line per KEY, its string or number value with newlines as
+  # spaces, or an empty line (also when the input is not a JSON object)
   case $json_tool in
-    jq) jq -r --arg k "$1" 'if type == "object" then (.[$k] // "") | if type == "string" or type == "number" then tostring else "" end else "" end' 2>/dev/null || true ;;
+    jq) jq -r '. as $d | $ARGS.positional[] | . as $k
+      | if ($d | type) == "object" then ($d[$k] // "") | if type == "string" or type == "number" then tostring | gsub("\n"; " ") else "" end else "" end' \
+      --args "$@" 2>/dev/null || true ;;
     python3) python3 -c '
 import json, sys
 try:
     d = json.load(sys.stdin)
 except Exception:
-    sys.exit(0)
-v = d.get(sys.argv[1]) if isinstance(d, dict) else None
-if isinstance(v, (str, int, float)) and not isinstance(v, bool):
-    print(v)' "$1" 2>/dev/null || true ;;
+    d = None
+for k in sys.argv[1:]:
+    v = d.get(k) if isinstance(d, dict) else None
+    ok = isinstance(v, (str, int, float)) and not isinstance(v, bool)
+    print(str(v).replace("\n", " ") if ok else "")' "$@" 2>/dev/null || true ;;
     node) node -e '
 let s = ""
 process.stdin.setEncoding("utf8").on("data", (c) => { s += c }).on("end", () => {
   let d
-  try { d = JSON.parse(s) } catch { return }
-  const v = d && typeof d === "object" && !Array.isArray(d) ? d[process.argv[1]] : undefined
-  if (typeof v === "string" || typeof v === "number") console.log(String(v))
-})' "$1" 2>/dev/null || true ;;
+  try { d = JSON.parse(s) } catch {}
+  const obj = d && typeof d === "object" && !Array.isArray(d) ? d : {}
+  for (const k of process.argv.slice(1)) {
+    const v = obj[k]
+    console.log(typeof v === "string" || typeof v === "number" ? String(v).replace(/\n/g, " ") : "")
+  }
+})' "$@" 2>/dev/null || true ;;
   esac
 }
 
 field() { # KEY JSON: prints the value on one line
   local value
   value=$(printf '%s' "$2" | json_get "$1")
-  printf '%s' "${value//$'\n'/ }"
+  printf '%s' "$value"
+}
+
+values=()
+# read_fields JSON KEY...: sets values[i] to the value of the i-th KEY, with one JSON tool run.
+# (A pipe, not a here-string: bash may back those with a temporary file, and JSON holds secrets.)
+read_fields() {
+  local json=$1 line
+  shift
+  values=()
+  while IFS= read -r line; do values+=("$line"); done < <(printf '%s' "$json" | json_get "$@")
 }
 
 # --- HTTP -------------------------------------------------------------------------------
@@ -99,20 +133,76 @@ curl_config_quote() {
   printf '"%s"' "$v"
 }
 
+# url_encode VALUE: application/x-www-form-urlencoded, as RFC 6749 2.3.1 wants for
+# client_id and client_secret before they are joined for HTTP Basic.
+url_encode() {
+  local LC_ALL=C value=$1 out='' c i
+  for ((i = 0; i < ${#value}; i++)); do
+    c=${value:i:1}
+    case $c in
+      [A-Za-z0-9.~_-]) out+=$c ;;
+      ' ') out+='+' ;;
+      *) printf -v c '%%%02X' "'$c"; out+=$c ;;
+    esac
+  done
+  printf '%s' "$out"
+}
+
+# retry_wait HEADERS ATTEMPT: seconds to wait before the next try; Retry-After
+# (delta-seconds) if the answer has one, else 1, 2, 4... Prints nothing to give up.
+retry_wait() {
+  local headers=$1 attempt=$2 line wait
+  wait=$((1 << (attempt < 6 ? attempt : 6)))
+  while IFS= read -r line; do
+    line=${line%$'\r'}
+    if [[ $line =~ ^[Rr][Ee][Tt][Rr][Yy]-[Aa][Ff][Tt][Ee][Rr]:[[:space:]]*([0-9]{1,9})[[:space:]]*$ ]]; then
+      wait=$((10#${BASH_REMATCH[1]}))
+    fi
+  done < <(printf '%s\n' "$headers")
+  if ((wait > max_wait)); then
+    printf '%s: asked to wait %s s before retrying, more than RO2KEY_RETRY_MAX_WAIT=%s\n' "$PROG" "$wait" "$max_wait" >&2
+    return
+  fi
+  printf '%s' "$wait"
+}
+
 http_status='' http_body=''
 # http CONFIG URL [CURL ARGS...]: CONFIG (may hold secrets) goes to curl through stdin.
-# Sets http_status and http_body; exits EX_UNAVAILABLE when no HTTP answer arrives.
+# Retries (bounded) on 408/429/502/503/504 and transient transport errors. Sets
+# http_status and http_body; exits EX_UNAVAILABLE when no HTTP answer arrives.
 http() {
-  local config=$1 url=$2 out rc=0
+  local config=$1 url=$2 out rc headers wait what attempt=0
   shift 2
-  out=$(printf '%s\n' "$config" | curl --config - --silent --show-error \
-    --connect-timeout 10 --max-time 60 --retry "${RO2KEY_RETRIES:-2}" --retry-max-time 120 \
-    --write-out '\n%{http_code}' "$@" -- "$url") || rc=$?
-  if ((rc != 0)); then
-    die "$EX_UNAVAILABLE" "could not reach $url (curl exit $rc); try again later"
-  fi
-  http_status=${out##*$'\n'}
-  http_body=${out%$'\n'*}
+  while :; do
+    rc=0
+    out=$(printf '%s\n' "$config" | curl --config - --silent --show-error --include --suppress-connect-headers \
+      --connect-timeout 10 --max-time 60 --write-out '\n%{http_code}' "$@" -- "$url") || rc=$?
+    if ((rc == 0)); then
+      http_status=${out##*$'\n'}
+      out=${out%$'\n'*}
+      headers=${out%%$'\r\n\r\n'*}
+      http_body=${out#*$'\r\n\r\n'}
+      [[ $out == *$'\r\n\r\n'* ]] || http_body=''
+      case $http_status in 408 | 429 | 502 | 503 | 504) ;; *) return 0 ;; esac
+      what="HTTP $http_status"
+    else
+      # 7 connection refused, 28 timeout, 52 empty reply, 55/56 connection broken
+      case $rc in 7 | 28 | 52 | 55 | 56) ;; *) die "$EX_UNAVAILABLE" "could not reach $url (curl exit $rc); try again later" ;; esac
+      headers='' what="curl exit $rc"
+    fi
+    if ((attempt >= retries)); then
+      ((rc == 0)) && return 0
+      die "$EX_UNAVAILABLE" "could not reach $url (curl exit $rc); try again later"
+    fi
+    wait=$(retry_wait "$headers" "$attempt")
+    if [[ -z $wait ]]; then
+      ((rc == 0)) && return 0
+      die "$EX_UNAVAILABLE" "could not reach $url (curl exit $rc); try again later"
+    fi
+    attempt=$((attempt + 1))
+    printf '%s: %s from %s; retry %d of %d in %d s\n' "$PROG" "$what" "${url%%\?*}" "$attempt" "$retries" "$wait" >&2
+    sleep "$wait"
+  done
 }
 
 # exit_for_status STATUS: the exit code for an HTTP error from ro2key.
@@ -126,25 +216,51 @@ exit_for_status() {
   esac
 }
 
+# client_from_dir: CLIENT_ID and CLIENT_SECRET from $CREDENTIALS_DIR/client.json (Berry's layout).
+client_from_dir() {
+  local file=$CREDENTIALS_DIR/client.json doc
+  [[ -r $file ]] || die "$EX_USAGE" "CREDENTIALS_DIR is set but $file is not readable"
+  doc=$(<"$file")
+  read_fields "$doc" client_id client_secret
+  CLIENT_ID=${values[0]:-} CLIENT_SECRET=${values[1]:-}
+  values=()
+  [[ -n $CLIENT_ID && -n $CLIENT_SECRET ]] || die "$EX_USAGE" "$file must be a JSON object with client_id and client_secret"
+}
+
 fetch_token() { # prints an access token from AUTH_URL
-  [[ -n ${AUTH_URL:-} ]] || die "$EX_USAGE" "no token: set OAUTH2_TOKEN, or AUTH_URL with CLIENT_ID and CLIENT_SECRET"
-  [[ -n ${CLIENT_ID:-} && -n ${CLIENT_SECRET:-} ]] || die "$EX_USAGE" "AUTH_URL is set but CLIENT_ID or CLIENT_SECRET is not"
+  [[ -n ${AUTH_URL:-} ]] || die "$EX_USAGE" "no token: set OAUTH2_TOKEN or OAUTH2_TOKEN_FILE, or AUTH_URL with CLIENT_ID and CLIENT_SECRET (or CREDENTIALS_DIR)"
   [[ $AUTH_URL =~ ^https?:// ]] || die "$EX_USAGE" "AUTH_URL must be an http(s) URL"
-  [[ $CLIENT_ID != *:* ]] || die "$EX_USAGE" "CLIENT_ID must not contain ':'"
+  if [[ -z ${CLIENT_ID:-} || -z ${CLIENT_SECRET:-} ]]; then
+    [[ -n ${CREDENTIALS_DIR:-} ]] || die "$EX_USAGE" "AUTH_URL is set but CLIENT_ID or CLIENT_SECRET is not (nor CREDENTIALS_DIR)"
+    client_from_dir
+  fi
   [[ $CLIENT_ID$CLIENT_SECRET != *[[:cntrl:]]* ]] || die "$EX_USAGE" "CLIENT_ID or CLIENT_SECRET contains control characters"
   local config token
-  config="user = $(curl_config_quote "$CLIENT_ID:$CLIENT_SECRET")"
+  config="user = $(curl_config_quote "$(url_encode "$CLIENT_ID"):$(url_encode "$CLIENT_SECRET")")"
   local -a form=(--data-urlencode grant_type=client_credentials)
   [[ -z ${OAUTH2_SCOPE:-} ]] || form+=(--data-urlencode "scope=$OAUTH2_SCOPE")
   http "$config" "$AUTH_URL" --basic --header 'Accept: application/json' "${form[@]}"
   if [[ $http_status != 200 ]]; then
     local error code=$EX_UNAVAILABLE
-    error="$(field error "$http_body") $(field error_description "$http_body")"
+    read_fields "$http_body" error error_description
+    error="${values[0]:-} ${values[1]:-}"
     case $http_status in 400 | 401 | 403) code=$EX_AUTH ;; esac
     die "$code" "token endpoint $AUTH_URL answered HTTP $http_status: ${error# }"
   fi
   token=$(field access_token "$http_body")
   [[ -n $token ]] || die "$EX_UNAVAILABLE" "token endpoint $AUTH_URL answered without an access_token"
+  printf '%s' "$token"
+}
+
+# token_from_file: the token in $OAUTH2_TOKEN_FILE, trimmed, without a "Bearer " prefix.
+token_from_file() {
+  local file=$OAUTH2_TOKEN_FILE token
+  [[ -r $file && -f $file ]] || die "$EX_USAGE" "OAUTH2_TOKEN_FILE $file is not a readable file"
+  token=$(<"$file")
+  token=${token#"${token%%[![:space:]]*}"}
+  token=${token%"${token##*[![:space:]]}"}
+  [[ $token =~ ^[Bb][Ee][Aa][Rr][Ee][Rr][[:space:]]+(.*)$ ]] && token=${BASH_REMATCH[1]}
+  [[ -n $token ]] || die "$EX_USAGE" "OAUTH2_TOKEN_FILE $file is empty"
   printf '%s' "$token"
 }
 
@@ -170,13 +286,18 @@ done
 [[ -z $duration || $duration =~ ^[0-9]{1,6}$ ]] || die "$EX_USAGE" "--duration must be a number of seconds, got '$duration'"
 [[ -n ${RO2KEY_URL:-} ]] || die "$EX_USAGE" "RO2KEY_URL is not set: give the base URL of ro2key, e.g. https://ro2key.example.org"
 [[ $RO2KEY_URL =~ ^https?:// ]] || die "$EX_USAGE" "RO2KEY_URL must be an http(s) URL, got '$RO2KEY_URL'"
-[[ ${RO2KEY_RETRIES:-2} =~ ^[0-9]+$ ]] || die "$EX_USAGE" "RO2KEY_RETRIES must be a number"
+readonly retries=${RO2KEY_RETRIES:-2} max_wait=${RO2KEY_RETRY_MAX_WAIT:-60}
+[[ $retries =~ ^[0-9]{1,2}$ ]] || die "$EX_USAGE" "RO2KEY_RETRIES must be a number from 0 to 99"
+[[ $max_wait =~ ^[0-9]{1,5}$ ]] || die "$EX_USAGE" "RO2KEY_RETRY_MAX_WAIT must be a number of seconds"
 command -v curl >/dev/null 2>&1 || die "$EX_USAGE" "needs curl on PATH"
 pick_json_tool
 
 # --- token and credentials -------------------------------------------------------------------
-token=${OAUTH2_TOKEN:-}
-if [[ -z $token ]]; then
+if [[ -n ${OAUTH2_TOKEN:-} ]]; then
+  token=$OAUTH2_TOKEN
+elif [[ -n ${OAUTH2_TOKEN_FILE:-} ]]; then
+  token=$(token_from_file)
+else
   token=$(fetch_token)
 fi
 [[ $token != *[[:cntrl:]]* ]] || die "$EX_USAGE" "the token contains control characters"
@@ -185,17 +306,15 @@ url="${RO2KEY_URL%/}/get_key/$role${duration:+?duration=$duration}"
 http "header = $(curl_config_quote "Authorization: Bearer $token")" "$url" --header 'Accept: application/json'
 unset token
 if [[ $http_status != 200 ]]; then
-  title=$(field title "$http_body")
-  detail=$(field detail "$http_body")
-  request_id=$(field request_id "$http_body")
+  read_fields "$http_body" title detail request_id
+  title=${values[0]:-} detail=${values[1]:-} request_id=${values[2]:-}
   die "$(exit_for_status "$http_status")" "ro2key answered HTTP $http_status for $role: ${title:-(no problem details)}${detail:+: $detail}${request_id:+ (request $request_id)}"
 fi
 
-AWS_ACCESS_KEY_ID=$(field AccessKeyId "$http_body")
-AWS_SECRET_ACCESS_KEY=$(field SecretAccessKey "$http_body")
-AWS_SESSION_TOKEN=$(field SessionToken "$http_body")
-AWS_CREDENTIAL_EXPIRATION=$(field Expiration "$http_body")
-unset http_body
+read_fields "$http_body" AccessKeyId SecretAccessKey SessionToken Expiration
+AWS_ACCESS_KEY_ID=${values[0]:-} AWS_SECRET_ACCESS_KEY=${values[1]:-}
+AWS_SESSION_TOKEN=${values[2]:-} AWS_CREDENTIAL_EXPIRATION=${values[3]:-}
+unset http_body values
 [[ -n $AWS_ACCESS_KEY_ID && -n $AWS_SECRET_ACCESS_KEY && -n $AWS_SESSION_TOKEN ]] ||
   die "$EX_UNAVAILABLE" "ro2key answered HTTP 200 without credentials"
 

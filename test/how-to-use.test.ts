@@ -1,90 +1,17 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { build, testConfig } from './helpers/build.js'
+import { ASSUMED, EXIT, SCRIPT, scriptBench, which } from './helpers/how-to-use.js'
 import { freePort } from './peers/free-port.js'
-import { startMoto, useMotoEnv } from './peers/moto.js'
-import { startTokeninfo } from './peers/tokeninfo.js'
 
-// how_to_use.sh against the real app listening on loopback, moto behind it, and the real
-// aws CLI (v1; it honours AWS_ENDPOINT_URL_STS but wants AWS_DEFAULT_REGION, not AWS_REGION).
+// how_to_use.sh with OAUTH2_TOKEN: running a command, export lines, refusals, usage, argv
+// hygiene, its few dependencies. Token sources and retries: how-to-use-tokens.test.ts.
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const SCRIPT = join(ROOT, 'how_to_use.sh')
-const which = (cmd: string): string => spawnSync('bash', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim()
 const BASH = which('bash')
 const CURL = which('curl')
-const EXIT = { usage: 2, auth: 3, refused: 4, unavailable: 5 }
-
-const moto = await startMoto()
-useMotoEnv(moto)
-const tokeninfo = await startTokeninfo()
-t.teardown(async () => { await tokeninfo.stop(); await moto.stop() })
-await moto.createRole('S3MintReadOnly')
-
-const TOKEN = `tok-mint-${randomUUID()}`
-tokeninfo.add(TOKEN, { uid: 'stups_mint-sync' })
-const { app } = await build(t, testConfig({ TOKENINFO_URL: tokeninfo.url }))
-const RO2KEY_URL = await app.listen({ host: '127.0.0.1', port: 0 })
-
-const scratch = mkdtempSync(join(tmpdir(), 'how-to-use-'))
-t.teardown(() => rmSync(scratch, { recursive: true, force: true }))
-
-// No AWS or ro2key settings leak in from this process: the script's credentials must do.
-const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(AWS_|OAUTH2_|RO2KEY_|CLIENT_|AUTH_URL)/.test(k)))
-const baseEnv: Record<string, string | undefined> = {
-  ...inherited,
-  AWS_CONFIG_FILE: '/dev/null',
-  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_ENDPOINT_URL_STS: moto.url,
-  RO2KEY_URL,
-  OAUTH2_TOKEN: TOKEN,
-  RO2KEY_RETRIES: '0'
-}
-
-interface Result { code: number | null, stdout: string, stderr: string }
-
-async function run (args: string[], env: Record<string, string | undefined> = {}, command = SCRIPT, stdin = ''): Promise<Result> {
-  const merged = Object.fromEntries(Object.entries({ ...baseEnv, ...env }).filter(([, v]) => v !== undefined)) as Record<string, string>
-  const child = spawn(command, args, { cwd: ROOT, env: merged, stdio: ['pipe', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c })
-  child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c })
-  child.stdin.on('error', () => {}).end(stdin) // EPIPE when the script exits before reading
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject)
-    child.once('close', (c) => resolve(c))
-  })
-  return { code, stdout, stderr }
-}
-
-const ASSUMED = /:assumed-role\/S3MintReadOnly\/stups_mint-sync$/
-
-/** A PATH directory with only the named programs (symlinks to the real ones). */
-function binDir (programs: Record<string, string>): string {
-  const dir = mkdtempSync(join(scratch, 'bin-'))
-  for (const [name, target] of Object.entries(programs)) symlinkSync(target, join(dir, name))
-  return dir
-}
-
-/** Wrappers for curl and jq that record every argument they get, then run the real one. */
-function spyDir (log: string): string {
-  const dir = mkdtempSync(join(scratch, 'spy-'))
-  for (const name of ['curl', 'jq']) {
-    const real = which(name)
-    writeFileSync(join(dir, name), `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "${name}: $a"; done >> "${log}"\nexec "${real}" "$@"\n`)
-    chmodSync(join(dir, name), 0o755)
-  }
-  return dir
-}
+const { tokeninfo, TOKEN, RO2KEY_URL, scratch, run, binDir, spyDir } = await scriptBench(t)
 
 t.test('runs the command with the role\'s credentials', async (t) => {
   const res = await run(['S3MintReadOnly', '--', 'aws', 'sts', 'get-caller-identity', '--output', 'json'])
@@ -178,6 +105,7 @@ t.test('--help documents usage and exit codes, exits 0', async (t) => {
     t.equal(res.code, 0)
     t.match(res.stdout, /^Usage: .*how_to_use\.sh .*ROLE \[-- COMMAND/)
     for (const code of ['0', '2', '3', '4', '5']) t.match(res.stdout, new RegExp(`\\n  ${code}  \\w`), `documents exit ${code}`)
+    for (const name of ['--duration', 'OAUTH2_TOKEN_FILE', 'AUTH_URL', 'CLIENT_ID', 'CLIENT_SECRET', 'CREDENTIALS_DIR', 'client.json', 'RO2KEY_RETRIES', 'Retry-After']) t.match(res.stdout, name, `documents ${name}`)
     t.equal(res.stderr, '')
   }
 })
@@ -196,49 +124,11 @@ t.test('token and credentials never appear in a child\'s argv', async (t) => {
   }
 })
 
-t.test('token from AUTH_URL with the client-credentials grant', async (t) => {
-  const ccToken = `tok-cc-${randomUUID()}`
-  tokeninfo.add(ccToken, { uid: 'stups_mint-sync' })
-  const requests: Array<{ method?: string, authorization?: string, type?: string, body: string }> = []
-  const server: Server = createServer((req, res) => {
-    let body = ''
-    req.setEncoding('utf8').on('data', (c: string) => { body += c }).on('end', () => {
-      requests.push({ method: req.method, authorization: req.headers.authorization, type: req.headers['content-type'], body })
-      const ok = req.headers.authorization === 'Basic ' + Buffer.from('mint-sync:s3cr"et\\pass').toString('base64')
-      res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' })
-      res.end(JSON.stringify(ok ? { access_token: ccToken, token_type: 'Bearer', expires_in: 3599 } : { error: 'invalid_client', error_description: 'Bad client credentials' }))
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  const AUTH_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/oauth2/access_token`
-  const cc = { OAUTH2_TOKEN: undefined, AUTH_URL, CLIENT_ID: 'mint-sync', CLIENT_SECRET: 's3cr"et\\pass', OAUTH2_SCOPE: 'uid ro2key' }
-
-  const log = join(scratch, 'argv-cc.log')
-  const res = await run(['S3MintReadOnly', '--', 'aws', 'sts', 'get-caller-identity', '--output', 'json'], { ...cc, PATH: `${spyDir(log)}:${process.env.PATH}` })
-  t.equal(res.code, 0, res.stderr)
-  t.match(JSON.parse(res.stdout).Arn, ASSUMED)
-  t.match(requests[0], { method: 'POST', type: 'application/x-www-form-urlencoded', body: /^grant_type=client_credentials&scope=uid(\+|%20)ro2key$/ })
-  const argv = readFileSync(log, 'utf8')
-  t.match(argv, `curl: ${AUTH_URL}`)
-  for (const secret of ['s3cr"et', ccToken]) t.notOk(argv.includes(secret), 'no client secret or token in argv')
-
-  const refused = await run(['S3MintReadOnly'], { ...cc, CLIENT_SECRET: 'wrong' })
-  t.equal(refused.code, EXIT.auth)
-  t.match(refused.stderr, /answered HTTP 401: invalid_client Bad client credentials/)
-  t.notOk(refused.stderr.includes('wrong'), 'secret not printed')
-
-  const incomplete = await run(['S3MintReadOnly'], { ...cc, CLIENT_SECRET: undefined })
-  t.equal(incomplete.code, EXIT.usage)
-  t.match(incomplete.stderr, /AUTH_URL is set but CLIENT_ID or CLIENT_SECRET is not/)
-
-  // A newline would end the curl config line and start a new curl option.
-  const injected = await run(['S3MintReadOnly'], { ...cc, CLIENT_SECRET: 'x\nurl = "http://127.0.0.1:9/"' })
-  t.equal(injected.code, EXIT.usage)
-  t.match(injected.stderr, /contains control characters/)
-  t.equal(requests.length, 2, 'nothing sent to the token endpoint')
-})
-
+/**
+ * oidc-provider (a certified OpenID Provider) with one client-credentials client, on loopback.
+ * Its opaque tokens are registered with the tokeninfo peer as it issues them, as an IdP's
+ * own tokeninfo endpoint would know them; `grants` records each grant it saw.
+ */
 t.test('needs only bash, curl and one JSON tool', async (t) => {
   const python = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout.trim()
   const tools: Record<string, string> = { python3: python, node: process.execPath }

@@ -196,6 +196,13 @@ export interface operations {
                  *     `max_duration` when that is lower. Above the team's `max_duration` is refused.
                  */
                 duration?: components["parameters"]["Duration"];
+                /**
+                 * @description `json` (default): the JSON body below. `env`: `text/plain` lines
+                 *     `export AWS_ACCESS_KEY_ID='…'` (also `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`,
+                 *     `AWS_CREDENTIAL_EXPIRATION`), single-quoted for any POSIX shell, for
+                 *     `eval "$(curl …?format=env)"`.
+                 */
+                format?: "json" | "env";
             };
             header?: never;
             path: {
@@ -214,6 +221,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Credentials"];
+                    "text/plain": string;
                 };
             };
             400: components["responses"]["Problem"];

@@ -10,6 +10,10 @@ declare module 'fastify' {
     principal: Principal | undefined
     authentication: Promise<Principal> | undefined
   }
+  interface FastifyContextConfig {
+    /** route accepts `Authorization: <token>` without the Bearer scheme (x-fastify-config in openapi.yaml) */
+    acceptBareToken?: boolean
+  }
 }
 
 /** Any one of the required scopes suffices (as in the original ro2key); none required = no check. */
@@ -28,7 +32,8 @@ export function checkScopes (principal: Principal, required: string[]): void {
  */
 export function createAuthenticate (verifier: TokenVerifier, requiredScopes: string[]) {
   async function verify (request: FastifyRequest): Promise<Principal> {
-    const principal = await verifier.verify(bearerToken(request.headers.authorization))
+    const acceptBare = request.routeOptions.config.acceptBareToken === true
+    const principal = await verifier.verify(bearerToken(request.headers.authorization, acceptBare))
     checkScopes(principal, requiredScopes)
     return principal
   }

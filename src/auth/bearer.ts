@@ -23,8 +23,20 @@ export function invalidToken (reason: string, cause?: unknown): AppError {
   })
 }
 
-/** The token from an `Authorization: Bearer <token>` header (scheme case-insensitive). */
-export function bearerToken (header: string | undefined): string {
+/**
+ * A header that is one syntactically valid token and nothing else: what AWS SDKs send when
+ * AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE) holds the raw token (they copy it verbatim).
+ */
+export function isBareToken (header: string): boolean {
+  return header.length <= MAX_TOKEN_LENGTH && B64TOKEN.test(header) && !/^bearer$/i.test(header)
+}
+
+/**
+ * The token from an `Authorization: Bearer <token>` header (scheme case-insensitive), or,
+ * where the route allows it, from a bare `Authorization: <token>`.
+ */
+export function bearerToken (header: string | undefined, acceptBare = false): string {
+  if (acceptBare && header !== undefined && isBareToken(header)) return header
   if (header === undefined || header.trim() === '') {
     throw new AppError('RO2KEY_TOKEN_MISSING', {
       detail: 'Send the OAuth2 access token as "Authorization: Bearer <token>"',

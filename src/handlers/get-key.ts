@@ -4,6 +4,7 @@ import type { CredentialCache } from '../aws/credential-cache.js'
 import type { Config } from '../config.js'
 import type { RoleTags } from '../policy/role-tags.js'
 import { authorizeRequest } from './authorize.js'
+import { formatCredentials } from './format-env.js'
 
 type Params = operations['getKey']['parameters']['path']
 type Query = NonNullable<operations['getKey']['parameters']['query']>
@@ -12,7 +13,7 @@ export type GetKeyRequest = FastifyRequest<{ Params: Params, Querystring: Query 
 
 /** GET /get_key/{role_name}: authorize, assume the role, answer with every client's credential shape. */
 export function createGetKey (config: Config, credentials: CredentialCache, roleTags?: RoleTags) {
-  return async function getKey (request: GetKeyRequest, reply: FastifyReply): Promise<Credentials> {
+  return async function getKey (request: GetKeyRequest, reply: FastifyReply): Promise<Credentials | string> {
     const roleName = request.params.role_name
     const { principal, decision, input } = await authorizeRequest(request, config, roleTags, roleName, request.query.duration)
     const { vended, cached } = await credentials.get(input)
@@ -35,13 +36,13 @@ export function createGetKey (config: Config, credentials: CredentialCache, role
       }
     }, 'credentials issued')
     reply.header('cache-control', 'no-store')
-    return {
+    return formatCredentials(request.query.format, {
       Version: 1,
       AccessKeyId: vended.accessKeyId,
       SecretAccessKey: vended.secretAccessKey,
       SessionToken: vended.sessionToken,
       Token: vended.sessionToken,
       Expiration: expiration
-    }
+    }, reply)
   }
 }
