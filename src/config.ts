@@ -1,6 +1,7 @@
 import { PARTITION_CONSOLE } from './aws/partitions.js'
 import { buildPolicy, loadPolicyFile, type Policy } from './policy/policy-file.js'
 import { parse } from 'yaml'
+import { readLimits, type Limits } from './config-limits.js'
 
 export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov'
 
@@ -43,6 +44,8 @@ export interface Config {
   /** seconds an issued credential may be served again; 0 = no credential cache */
   credentialCacheMaxAge: number
   credentialCacheMaxEntries: number
+  /** timeouts, rate limit, load shedding, metrics port, shutdown */
+  limits: Limits
 }
 
 /** When getSigninToken gets SessionDuration; AWS refuses it for role-chained credentials. */
@@ -74,7 +77,8 @@ const ARN_PREFIX = /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role(\/[\w+=,.@-]+)
 const DEFAULT_REGION: Record<Partition, string> = { aws: 'us-east-1', 'aws-cn': 'cn-north-1', 'aws-us-gov': 'us-gov-west-1' }
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
 
-function readInt (env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+/** An integer variable in [min, max], or the fallback when unset. */
+export function readInt (env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
   const raw = env[name]
   if (raw === undefined || raw === '') return fallback
   const value = Number(raw)
@@ -225,7 +229,8 @@ export function loadConfig (env: Env): Config {
     jwt,
     uidClaim: env.UID_CLAIM || undefined,
     credentialCacheMaxAge: readInt(env, 'CREDENTIAL_CACHE_MAX_AGE', 300, 0, 3600, problems),
-    credentialCacheMaxEntries: readInt(env, 'CREDENTIAL_CACHE_MAX_ENTRIES', 10_000, 1, 1_000_000, problems)
+    credentialCacheMaxEntries: readInt(env, 'CREDENTIAL_CACHE_MAX_ENTRIES', 10_000, 1, 1_000_000, problems),
+    limits: readLimits(env, problems)
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config as Config

@@ -14,6 +14,12 @@ export const ERRORS = {
   RO2KEY_INTERNAL: { status: 500, title: 'Internal error' },
   RO2KEY_UPSTREAM_BAD_RESPONSE: { status: 502, title: 'Upstream answered badly' },
   RO2KEY_UPSTREAM_UNAVAILABLE: { status: 503, title: 'Upstream unavailable' },
+  // reliability and limits (issue 8)
+  RO2KEY_REQUEST_TIMEOUT: { status: 408, title: 'Request not received in time' },
+  RO2KEY_RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  RO2KEY_HEADERS_TOO_LARGE: { status: 431, title: 'Request headers too large' },
+  RO2KEY_OVERLOADED: { status: 503, title: 'Overloaded' },
+  RO2KEY_NOT_READY: { status: 503, title: 'Not ready' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type ErrorCode = keyof typeof ERRORS

@@ -1,5 +1,7 @@
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
+import { buildMetricsServer } from './plugins/metrics.js'
+import { createShutdown } from './shutdown.js'
 
 const SHUTDOWN_GRACE_MS = 10_000
 const EXIT_CONFIG = 2
@@ -14,14 +16,19 @@ async function main (): Promise<void> {
     process.exit(EXIT_CONFIG)
   }
   const app = await buildApp(config)
-  const shutdown = (signal: string): void => {
-    app.log.info({ signal }, 'shutting down')
-    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref()
-    app.close().then(() => process.exit(0), () => process.exit(1))
-  }
-  process.once('SIGTERM', shutdown)
-  process.once('SIGINT', shutdown)
+  const metricsPort = config.limits.metricsPort
+  const others = metricsPort === undefined ? [] : [await buildMetricsServer(app.metrics, app.log)]
+  const shutdown = createShutdown({
+    app,
+    others,
+    drainDelayMs: config.limits.shutdownDelayMs,
+    graceMs: SHUTDOWN_GRACE_MS,
+    exit: (code) => process.exit(code)
+  })
+  process.on('SIGTERM', shutdown)
+  process.on('SIGINT', shutdown)
   await app.listen({ host: config.host, port: config.port })
+  for (const server of others) await server.listen({ host: config.host, port: metricsPort })
 }
 
 main().catch((err: unknown) => {

@@ -56,21 +56,25 @@ export interface VerifierDeps {
   /** seconds since the epoch */
   now: () => number
   logger: FastifyBaseLogger
+  /** wraps each verifier, e.g. to time it per upstream (metrics) */
+  instrument?: (upstream: 'jwt' | 'introspection' | 'tokeninfo', verifier: TokenVerifier) => TokenVerifier
 }
 
 /** Every verifier the config names, combined by selectVerifier. */
 export function createTokenVerifier (config: Config, deps: VerifierDeps): TokenVerifier {
   const http = { dispatcher: deps.dispatcher, timeoutMs: config.tokeninfoTimeoutMs }
   const common = { uidClaim: config.uidClaim, teamClaim: config.teamClaim, http, now: deps.now }
+  const w = <V extends TokenVerifier | undefined | false | '' | null>(name: 'jwt' | 'introspection' | 'tokeninfo', v: V): V =>
+    (v && deps.instrument ? deps.instrument(name, v) : v) as V
   return selectVerifier({
-    jwt: config.jwt && createJwtVerifier({
+    jwt: w('jwt', config.jwt && createJwtVerifier({
       ...config.jwt,
       ...common,
       onJwksRefreshFailed: (err) => deps.logger.warn({ cause: err.cause instanceof Error ? err.cause.message : err.message }, 'JWKS refresh failed; keeping the last good key set')
-    }),
-    introspection: config.introspection && createIntrospectionVerifier({ ...config.introspection, ...common }),
-    tokeninfo: config.tokeninfoUrl === undefined
+    })),
+    introspection: w('introspection', config.introspection && createIntrospectionVerifier({ ...config.introspection, ...common })),
+    tokeninfo: w('tokeninfo', config.tokeninfoUrl === undefined
       ? undefined
-      : createTokeninfoVerifier({ url: config.tokeninfoUrl, timeoutMs: config.tokeninfoTimeoutMs, teamClaim: config.teamClaim, dispatcher: deps.dispatcher, now: deps.now })
+      : createTokeninfoVerifier({ url: config.tokeninfoUrl, timeoutMs: config.tokeninfoTimeoutMs, teamClaim: config.teamClaim, dispatcher: deps.dispatcher, now: deps.now }))
   })
 }

@@ -69,6 +69,10 @@ export function mapStsError (err: AwsErrorShape & Error, input?: Partial<AssumeR
         cause,
         detail: 'AWS STS rejected the request, most often a duration above the role\'s MaxSessionDuration (or above 3600 s when ro2key itself runs under a role)'
       })
+    case 'AbortError':
+    case 'TimeoutError':
+      // STS_TIMEOUT_MS ran out (ro2key's deadline or the SDK's per-attempt timeout)
+      return new AppError('RO2KEY_UPSTREAM_UNAVAILABLE', { cause, detail: 'AWS STS timed out; try again later' })
     case 'Throttling':
     case 'ThrottlingException':
     case 'RequestLimitExceeded':

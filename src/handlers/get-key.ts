@@ -35,6 +35,7 @@ export function createGetKey (config: Config, credentials: CredentialCache, role
         cached
       }
     }, 'credentials issued')
+    request.server.metrics.credentialIssued(roleName, decision.teams)
     reply.header('cache-control', 'no-store')
     return formatCredentials(request.query.format, {
       Version: 1,

@@ -38,6 +38,9 @@ export function testConfig (env: Env = {}): Config {
     TOKENINFO_URL: 'http://127.0.0.1:9/oauth2/tokeninfo',
     POLICY: 'teams: {}',
     LOG_LEVEL: 'info',
+    // Load shedding off by default: test runners on a busy machine stall the event loop
+    // (ts compilation); test/plugins/load-shedding.test.ts turns it on.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
     ...env
   })
   return { ...config, policy: env.POLICY || env.POLICY_FILE ? config.policy : TEST_POLICY }

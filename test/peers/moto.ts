@@ -37,10 +37,10 @@ async function waitReady (url: string, child: ChildProcess): Promise<void> {
   throw new Error(`moto_server did not answer on ${url} within ${READY_TIMEOUT_MS} ms`)
 }
 
-/** Starts moto_server on a free loopback port; extraEnv e.g. INITIAL_NO_AUTH_ACTION_COUNT. */
-export async function startMoto (extraEnv: Record<string, string> = {}): Promise<Moto> {
+/** Starts moto_server on a free loopback port (or `port`, to restart one); extraEnv e.g. INITIAL_NO_AUTH_ACTION_COUNT. */
+export async function startMoto (extraEnv: Record<string, string> = {}, port?: number): Promise<Moto> {
   assertInstalled()
-  const port = await freePort()
+  port ??= await freePort()
   const url = `http://127.0.0.1:${port}`
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: 'ignore',

@@ -16,12 +16,14 @@ export interface TokenInfoEntry {
   [claim: string]: unknown
 }
 
-export type FaultMode = 'ok' | 'notfound' | 'error500' | 'throttle' | 'garbage' | 'hang' | 'array'
+export type FaultMode = 'ok' | 'notfound' | 'error500' | 'throttle' | 'garbage' | 'hang' | 'array' | 'slow' | 'reset-once'
 
 export interface TokeninfoPeer {
   url: string
   calls: number
   mode: FaultMode
+  /** with mode 'slow': answer normally after this many milliseconds */
+  delayMs: number
   add (token: string, entry: TokenInfoEntry): void
   stop (): Promise<void>
 }
@@ -42,9 +44,17 @@ function tokenOf (req: IncomingMessage): string | null {
 export async function startTokeninfo (port = 0): Promise<TokeninfoPeer> {
   const tokens = new Map<string, { entry: TokenInfoEntry, expiresAt: number }>()
   const hanging = new Set<ServerResponse>()
-  const peer = { calls: 0, mode: 'ok' as FaultMode } as TokeninfoPeer
+  const peer = { calls: 0, mode: 'ok' as FaultMode, delayMs: 0 } as TokeninfoPeer
   const server: Server = createServer((req, res) => {
     peer.calls++
+    if (peer.mode === 'slow') {
+      hanging.add(res)
+      setTimeout(() => { hanging.delete(res); respond(req, res) }, peer.delayMs)
+      return
+    }
+    respond(req, res)
+  })
+  function respond (req: IncomingMessage, res: ServerResponse): void {
     if (!req.url?.startsWith('/oauth2/tokeninfo')) return answer(res, 404, { error: 'not_found' })
     switch (peer.mode) {
       case 'notfound': return answer(res, 404, { error: 'not_found' })
@@ -53,6 +63,8 @@ export async function startTokeninfo (port = 0): Promise<TokeninfoPeer> {
       case 'garbage': res.writeHead(200, { 'content-type': 'text/html' }); res.end('<html>oops</html>'); return
       case 'array': return answer(res, 200, ['not', 'an', 'object'])
       case 'hang': hanging.add(res); return
+      // the connection is cut before any answer (as a restarting server does), once
+      case 'reset-once': peer.mode = 'ok'; req.socket.destroy(); return
     }
     const token = tokenOf(req)
     const known = token ? tokens.get(token) : undefined
@@ -69,7 +81,7 @@ export async function startTokeninfo (port = 0): Promise<TokeninfoPeer> {
       ...claims,
       expires_in: expiresIn
     })
-  })
+  }
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
   const { port: bound } = server.address() as AddressInfo
   peer.url = `http://127.0.0.1:${bound}/oauth2/tokeninfo`

@@ -1,0 +1,21 @@
+import { Agent, interceptors, type Dispatcher } from 'undici'
+
+/** Errors where the request never reached the upstream's application: safe to retry a GET once. */
+const RESET_CODES = ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']
+const RETRY_DELAY_MS = 50
+
+/**
+ * The dispatcher for outside HTTP calls (tokeninfo today; JWKS, introspection may share it):
+ * connect timeout, and one retry of an idempotent GET when the connection was reset (a
+ * keep-alive socket the upstream closed). No retry on a status code: 5xx is the upstream's answer.
+ */
+export function createUpstreamDispatcher (connectTimeoutMs: number): Dispatcher {
+  return new Agent({ connect: { timeout: connectTimeoutMs } }).compose(interceptors.retry({
+    maxRetries: 1,
+    minTimeout: RETRY_DELAY_MS,
+    maxTimeout: RETRY_DELAY_MS,
+    methods: ['GET'],
+    statusCodes: [],
+    errorCodes: RESET_CODES
+  }))
+}

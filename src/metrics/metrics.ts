@@ -1,0 +1,67 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { AppError } from '../errors.js'
+
+/** How an outside call ended: answered, refused the caller (4xx), timed out, or failed. */
+export type Outcome = 'ok' | 'rejected' | 'timeout' | 'error'
+
+/**
+ * The metrics seam other code increments. Labels carry only bounded, non-secret values:
+ * route templates, status codes, role and team names, upstream and cache names. Never a
+ * token, a secret, a uid or a raw URL.
+ */
+export interface Metrics {
+  registry: Registry
+  /** one finished HTTP request (route is the template, e.g. /get_key/:role_name) */
+  request (method: string, route: string, status: number, seconds: number): void
+  /** one credential handed out */
+  credentialIssued (role: string, teams: string[]): void
+  /** a cache lookup, e.g. cacheLookup('token', true) */
+  cacheLookup (cache: string, hit: boolean): void
+  /** times one upstream call and records its outcome; rethrows what it throws */
+  timeUpstream<T> (upstream: string, call: () => Promise<T>, classify?: (err: unknown) => Outcome): Promise<T>
+}
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+const TIMEOUT = /timed? ?out|TimeoutError|AbortError/i
+
+/** Classifies an upstream failure for the outcome label. */
+export function outcomeOf (err: unknown): Outcome {
+  if (err instanceof AppError && err.statusCode < 500) return 'rejected'
+  const text = err instanceof Error ? `${err.name} ${err.message} ${err.cause instanceof Error ? err.cause.message : ''}` : ''
+  return TIMEOUT.test(text) ? 'timeout' : 'error'
+}
+
+/** A fresh registry with ro2key's metrics (and Node's default process metrics). */
+export function createMetrics (): Metrics {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry })
+  const requests = new Counter({ name: 'ro2key_http_requests_total', help: 'HTTP requests by method, route template and status', labelNames: ['method', 'route', 'status'], registers: [registry] })
+  const duration = new Histogram({ name: 'ro2key_http_request_duration_seconds', help: 'HTTP request duration by route template', labelNames: ['route'], buckets: LATENCY_BUCKETS, registers: [registry] })
+  const issued = new Counter({ name: 'ro2key_credentials_issued_total', help: 'Credentials issued by role and granting team(s)', labelNames: ['role', 'team'], registers: [registry] })
+  const cache = new Counter({ name: 'ro2key_cache_lookups_total', help: 'Cache lookups by cache and result (hit or miss)', labelNames: ['cache', 'result'], registers: [registry] })
+  const upstream = new Histogram({ name: 'ro2key_upstream_duration_seconds', help: 'Upstream call latency by upstream and outcome', labelNames: ['upstream', 'outcome'], buckets: LATENCY_BUCKETS, registers: [registry] })
+  return {
+    registry,
+    request (method, route, status, seconds) {
+      requests.inc({ method, route, status: String(status) })
+      duration.observe({ route }, seconds)
+    },
+    credentialIssued (role, teams) {
+      issued.inc({ role, team: [...teams].sort().join(',') })
+    },
+    cacheLookup (name, hit) {
+      cache.inc({ cache: name, result: hit ? 'hit' : 'miss' })
+    },
+    async timeUpstream (name, call, classify = outcomeOf) {
+      const end = upstream.startTimer({ upstream: name })
+      try {
+        const result = await call()
+        end({ outcome: 'ok' })
+        return result
+      } catch (err) {
+        end({ outcome: classify(err) })
+        throw err
+      }
+    }
+  }
+}

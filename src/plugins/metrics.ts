@@ -1,0 +1,38 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify'
+import type { Metrics } from '../metrics/metrics.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** the metrics seam: handlers and clients record through it */
+    metrics: Metrics
+  }
+}
+
+/** The route label: the template Fastify matched, never the raw URL (it may hold anything). */
+export function routeLabel (request: FastifyRequest): string {
+  return request.is404 ? 'unmatched' : request.routeOptions.url ?? 'unmatched'
+}
+
+function addMetricsRoute (app: FastifyInstance, metrics: Metrics): void {
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.type(metrics.registry.contentType)
+    return await metrics.registry.metrics()
+  })
+}
+
+/** Decorates app.metrics, counts every response, and serves /metrics unless it has its own port. */
+export function installMetrics (app: FastifyInstance, metrics: Metrics, separatePort: boolean): void {
+  app.decorate('metrics', metrics)
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.request(request.method, routeLabel(request), reply.statusCode, reply.elapsedTime / 1000)
+  })
+  if (!separatePort) addMetricsRoute(app, metrics)
+}
+
+/** A bare server for METRICS_PORT: only GET /metrics (keep it off the public network). */
+export async function buildMetricsServer (metrics: Metrics, logger: FastifyBaseLogger): Promise<FastifyInstance> {
+  const server = Fastify({ loggerInstance: logger.child({ server: 'metrics' }), disableRequestLogging: true })
+  addMetricsRoute(server, metrics)
+  await server.ready()
+  return server
+}

@@ -1,0 +1,56 @@
+import rateLimit from '@fastify/rate-limit'
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
+import { AppError } from '../errors.js'
+import { isOperational } from './exempt.js'
+
+const WINDOW_MS = 60_000
+
+interface LimitResult { isAllowed: boolean, isExceeded?: boolean, max?: number, remaining?: number, ttlInSeconds?: number }
+
+/** Callers are counted by uid once the token is verified, by client IP before that. */
+export function rateLimitKey (request: FastifyRequest): string {
+  return request.principal ? `uid:${request.principal.uid}` : `ip:${request.ip}`
+}
+
+function tooMany (result: LimitResult): AppError {
+  const retryAfter = String(Math.max(1, result.ttlInSeconds ?? 1))
+  return new AppError('RO2KEY_RATE_LIMITED', {
+    detail: `More than ${result.max ?? 0} requests a minute; retry after ${retryAfter} s`,
+    headers: { 'retry-after': retryAfter, 'x-ratelimit-limit': String(result.max ?? 0), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': retryAfter }
+  })
+}
+
+function appendPreHandler (route: RouteOptions, hook: (request: FastifyRequest) => Promise<void>): void {
+  const existing = route.preHandler
+  route.preHandler = [...(Array.isArray(existing) ? existing : existing ? [existing] : []), hook] as RouteOptions['preHandler']
+}
+
+/**
+ * Per-caller rate limit. Before authentication a request is checked (not counted) against
+ * its client IP, so an IP that sent too many unauthenticated requests cannot make ro2key call
+ * the token service again; requests that end without a verified token count against the IP.
+ * After the security handler (openapi-glue runs it as a route preHandler) a verified request
+ * counts against its uid, so robots behind one NAT do not share a budget.
+ * Must be installed before the routes are registered.
+ */
+export async function installRateLimit (app: FastifyInstance, perMinute: number): Promise<void> {
+  if (perMinute === 0) return
+  await app.register(rateLimit, { global: false, max: perMinute, timeWindow: WINDOW_MS })
+  const limiter = app.createRateLimit({ keyGenerator: rateLimitKey }) as (req: FastifyRequest, opts?: { increment: boolean }) => Promise<LimitResult>
+  app.addHook('onRequest', async (request) => {
+    if (isOperational(request)) return
+    const seen = await limiter(request, { increment: false })
+    if (!seen.isAllowed && (seen.remaining ?? 1) <= 0) throw tooMany(seen)
+  })
+  app.addHook('onRoute', (route) => {
+    appendPreHandler(route, async (request) => {
+      if (!request.principal) return
+      const counted = await limiter(request)
+      if (counted.isExceeded) throw tooMany(counted)
+    })
+  })
+  app.addHook('onResponse', async (request) => {
+    if (request.principal || isOperational(request)) return
+    await limiter(request)
+  })
+}
