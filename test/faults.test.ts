@@ -19,8 +19,8 @@ const tokeninfo = await startTokeninfo()
 tap.teardown(async () => { await tokeninfo.stop(); await moto.stop() })
 await moto.createRole('S3MintReadOnly')
 tokeninfo.add('tok-mint', { uid: 'stups_mint-sync' })
-// the verified-token cache off: every request must reach the faulty peer
-const config = testConfig({ TOKENINFO_URL: tokeninfo.url, TOKEN_CACHE_TTL: '0' })
+// the token and credential caches off: every request must reach the faulty peer
+const config = testConfig({ TOKENINFO_URL: tokeninfo.url, TOKEN_CACHE_TTL: '0', CREDENTIAL_CACHE_MAX_AGE: '0' })
 const url = '/get_key/S3MintReadOnly'
 const headers = { authorization: 'Bearer tok-mint' }
 
