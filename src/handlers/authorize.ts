@@ -46,3 +46,18 @@ export async function authorizeRequest (request: FastifyRequest, config: Config,
   }
   return { principal, decision, input: assumeRoleInput(decision, principal, config) }
 }
+
+/** The audit fields every granted role session shares (who, which role, which session); never a secret. */
+export function grantAudit ({ principal, decision, input }: Authorized, roleName: string): Record<string, unknown> {
+  return {
+    uid: principal.uid,
+    realm: principal.realm,
+    teams: decision.teams,
+    role: roleName,
+    roleArn: decision.roleArn,
+    sessionName: decision.sessionName,
+    duration: decision.duration,
+    sourceIdentity: input.sourceIdentity,
+    sessionTags: input.tags?.map((tag) => tag.key)
+  }
+}

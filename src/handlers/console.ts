@@ -6,7 +6,7 @@ import { createSessionDurationCheck } from '../aws/role-chaining.js'
 import { assumeRole, type StsLike } from '../aws/sts.js'
 import type { Config } from '../config.js'
 import type { RoleTags } from '../policy/role-tags.js'
-import { authorizeRequest } from './authorize.js'
+import { authorizeRequest, grantAudit } from './authorize.js'
 
 type Params = operations['getConsole']['parameters']['path']
 type Query = NonNullable<operations['getConsole']['parameters']['query']>
@@ -19,9 +19,9 @@ export function createGetConsole (config: Config, sts: StsLike, federation: Fede
   return async function getConsole (request: GetConsoleRequest, reply: FastifyReply): Promise<ConsoleSession | FastifyReply> {
     const roleName = request.params.role_name
     const destination = consoleDestination(request.query.destination, config.partition)
-    const { principal, decision, input } = await authorizeRequest(request, config, roleTags, roleName, request.query.duration, { via: 'console' })
-    const vended = await assumeRole(sts, input)
-    const sessionDuration = await mayRequestSessionDuration() ? decision.duration : undefined
+    const authorized = await authorizeRequest(request, config, roleTags, roleName, request.query.duration, { via: 'console' })
+    const vended = await assumeRole(sts, authorized.input)
+    const sessionDuration = await mayRequestSessionDuration() ? authorized.decision.duration : undefined
     const signinToken = await federation.signinToken(vended, sessionDuration)
     const issuer = config.console.issuer ?? `${request.protocol}://${request.host}`
     const url = federation.loginUrl({ signinToken, issuer, destination })
@@ -29,15 +29,7 @@ export function createGetConsole (config: Config, sts: StsLike, federation: Fede
     request.log.info({
       audit: {
         event: 'console',
-        uid: principal.uid,
-        realm: principal.realm,
-        teams: decision.teams,
-        role: roleName,
-        roleArn: decision.roleArn,
-        sessionName: decision.sessionName,
-        duration: decision.duration,
-        sourceIdentity: input.sourceIdentity,
-        sessionTags: input.tags?.map((tag) => tag.key),
+        ...grantAudit(authorized, roleName),
         sessionDuration: sessionDuration ?? null,
         destination,
         accessKeyId: vended.accessKeyId,

@@ -3,7 +3,7 @@ import type { components, operations } from '../api/schema.js'
 import type { CredentialCache } from '../aws/credential-cache.js'
 import type { Config } from '../config.js'
 import type { RoleTags } from '../policy/role-tags.js'
-import { authorizeRequest } from './authorize.js'
+import { authorizeRequest, grantAudit } from './authorize.js'
 import { formatCredentials } from './format-env.js'
 
 type Params = operations['getKey']['parameters']['path']
@@ -15,27 +15,19 @@ export type GetKeyRequest = FastifyRequest<{ Params: Params, Querystring: Query 
 export function createGetKey (config: Config, credentials: CredentialCache, roleTags?: RoleTags) {
   return async function getKey (request: GetKeyRequest, reply: FastifyReply): Promise<Credentials | string> {
     const roleName = request.params.role_name
-    const { principal, decision, input } = await authorizeRequest(request, config, roleTags, roleName, request.query.duration)
-    const { vended, cached } = await credentials.get(input)
+    const authorized = await authorizeRequest(request, config, roleTags, roleName, request.query.duration)
+    const { vended, cached } = await credentials.get(authorized.input)
     const expiration = vended.expiration.toISOString()
     request.log.info({
       audit: {
         event: 'issued',
-        uid: principal.uid,
-        realm: principal.realm,
-        teams: decision.teams,
-        role: roleName,
-        roleArn: decision.roleArn,
-        sessionName: decision.sessionName,
-        duration: decision.duration,
-        sourceIdentity: input.sourceIdentity,
-        sessionTags: input.tags?.map((tag) => tag.key),
+        ...grantAudit(authorized, roleName),
         accessKeyId: vended.accessKeyId,
         expiration,
         cached
       }
     }, 'credentials issued')
-    request.server.metrics.credentialIssued(roleName, decision.teams)
+    request.server.metrics.credentialIssued(roleName, authorized.decision.teams)
     reply.header('cache-control', 'no-store')
     return formatCredentials(request.query.format, {
       Version: 1,

@@ -91,6 +91,6 @@ t.test('token service unreachable -> 503', async (t) => {
   const res = await app.inject({ url, headers: { authorization: 'Bearer tok-secret-123' } })
   t.equal(res.statusCode, 503)
   t.match(res.json(), { code: 'RO2KEY_UPSTREAM_UNAVAILABLE', detail: /could not be reached/ })
-  t.match(logs.text, /tokeninfo could not be reached: ECONNREFUSED/)
+  t.match(logs.text, /token service could not be reached: ECONNREFUSED/)
   t.notOk(logs.text.includes('tok-secret-123'), 'token not in the log')
 })
