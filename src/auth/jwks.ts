@@ -85,6 +85,8 @@ export function createJwksStore (opts: JwksOptions): JwksStore {
   let inflight: Promise<void> | undefined
   let jwksUrl = opts.jwksUrl
   let fetches = 0
+  /** the last refresh's failure while an older set is kept; cleared by a good fetch */
+  let lastFailure: Error | undefined
 
   async function discover (): Promise<string> {
     const url = opts.issuer.replace(/\/$/, '') + '/.well-known/openid-configuration'
@@ -103,6 +105,7 @@ export function createJwksStore (opts: JwksOptions): JwksStore {
     if (!doc) throw statusError('JWKS endpoint', status)
     keys = parseJwks(doc)
     fetchedAt = opts.nowMs()
+    lastFailure = undefined
   }
 
   /** One shared refresh; with a good set in hand its failure is reported, not thrown. */
@@ -115,8 +118,15 @@ export function createJwksStore (opts: JwksOptions): JwksStore {
       await inflight
     } catch (err) {
       if (keys === undefined) throw err
+      lastFailure = err as Error
       opts.onRefreshFailed?.(err as Error)
     }
+  }
+
+  /** An unknown kid while the JWKS endpoint is failing may be a rotation we cannot see: upstream trouble, not a bad token. */
+  function unknownKey (): undefined {
+    if (lastFailure) throw lastFailure
+    return undefined
   }
 
   const mayRefetch = (): boolean => opts.nowMs() - attemptedAt >= cooldownMs
@@ -126,9 +136,9 @@ export function createJwksStore (opts: JwksOptions): JwksStore {
     async key (kid, alg) {
       if (keys === undefined || (opts.nowMs() - fetchedAt >= maxAgeMs && mayRefetch())) await refresh()
       const found = pick(keys ?? [], kid, alg)
-      if (found || inflight === undefined && !mayRefetch()) return found
+      if (found || inflight === undefined && !mayRefetch()) return found ?? unknownKey()
       await refresh()
-      return pick(keys ?? [], kid, alg)
+      return pick(keys ?? [], kid, alg) ?? unknownKey()
     }
   }
 }

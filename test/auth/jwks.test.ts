@@ -103,6 +103,20 @@ t.test('a failing refetch keeps the last good key set', async (t) => {
   t.equal(oidc.calls.jwks, 5, 'after the cooldown the refresh is retried')
 })
 
+t.test('an unknown kid while the JWKS endpoint fails is upstream trouble (503/502), not a 401', async (t) => {
+  freshReset(t)
+  const { store, clock } = storeWithClock()
+  await store.key(KID, 'RS256')
+  oidc.faults.jwks = 'error500'
+  clock.ms += 31_000
+  await t.rejects(store.key('rotated-unseen', 'RS256'), { code: 'RO2KEY_UPSTREAM_BAD_RESPONSE' }, 'the refetch failed: 502')
+  await t.rejects(store.key('rotated-unseen', 'RS256'), { code: 'RO2KEY_UPSTREAM_BAD_RESPONSE' }, 'within the cooldown: still the failure, not a 401')
+  t.equal((await store.key(KID, 'RS256'))?.kid, KID, 'known keys keep verifying')
+  oidc.faults.jwks = 'ok'
+  clock.ms += 31_000
+  t.equal(await store.key('rotated-unseen', 'RS256'), undefined, 'endpoint back: a truly unknown kid is unknown again')
+})
+
 t.test('no good key set yet: the failure is the answer (502/503)', async (t) => {
   freshReset(t)
   const { store } = storeWithClock()
