@@ -60,7 +60,7 @@ export interface ConsoleConfig {
   sessionDuration: SessionDurationRule
 }
 
-export interface IntrospectionConfig { url: string, clientId: string, clientSecret: string }
+export interface IntrospectionConfig { url: string, clientId: string, clientSecret: string, audience: string | undefined }
 export interface JwtConfig { issuer: string, audience: string, jwksUrl: string | undefined }
 
 export type Env = Record<string, string | undefined>
@@ -174,7 +174,7 @@ function readIntrospection (env: Env, problems: string[]): IntrospectionConfig |
   if (!readSet(env, ['INTROSPECTION_URL', 'INTROSPECTION_CLIENT_ID', 'INTROSPECTION_CLIENT_SECRET'], problems)) return undefined
   const url = readUrl(env, 'INTROSPECTION_URL', problems)
   // The secret's value is never echoed, not even in a problem.
-  return url ? { url, clientId: env.INTROSPECTION_CLIENT_ID as string, clientSecret: env.INTROSPECTION_CLIENT_SECRET as string } : undefined
+  return url ? { url, clientId: env.INTROSPECTION_CLIENT_ID as string, clientSecret: env.INTROSPECTION_CLIENT_SECRET as string, audience: env.INTROSPECTION_AUDIENCE || undefined } : undefined
 }
 
 function readJwt (env: Env, problems: string[]): JwtConfig | undefined {

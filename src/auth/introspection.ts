@@ -10,6 +10,8 @@ export interface IntrospectionOptions {
   /** claim that names the caller; undefined: sub, then username, then client_id */
   uidClaim: string | undefined
   teamClaim: string
+  /** INTROSPECTION_AUDIENCE: when set, the answer's `aud` must name it */
+  audience?: string | undefined
   http: HttpOptions
   /** seconds since the epoch */
   now: () => number
@@ -24,9 +26,12 @@ export function basicAuth (clientId: string, clientSecret: string): string {
 }
 
 /** An RFC 7662 response -> Principal, or a fixed 401 reason. */
-export function principalOfIntrospection (doc: Record<string, unknown>, opts: Pick<IntrospectionOptions, 'uidClaim' | 'teamClaim'>, now: number): Principal {
+export function principalOfIntrospection (doc: Record<string, unknown>, opts: Pick<IntrospectionOptions, 'uidClaim' | 'teamClaim' | 'audience'>, now: number): Principal {
   // RFC 7662 section 2.2: anything but active=true is an inactive token.
   if (doc.active !== true) throw invalidToken('token inactive')
+  // An authorization server vouches for every token it issued, to any client: the audience
+  // says whether the token was meant for ro2key (RFC 7662 section 2.2, RFC 9068 section 4).
+  if (opts.audience !== undefined && !listClaim(doc.aud).includes(opts.audience)) throw invalidToken('wrong audience')
   const exp = typeof doc.exp === 'number' ? doc.exp : undefined
   if (exp !== undefined && exp <= now) throw invalidToken('token expired')
   const candidates = opts.uidClaim ? [doc[opts.uidClaim]] : [doc.sub, doc.username, doc.client_id]

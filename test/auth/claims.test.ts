@@ -53,6 +53,18 @@ t.test('introspection principal', async (t) => {
     if (row.reason) t.throws(() => principalOfIntrospection(row.doc, opts, NOW), { name: 'AppError', statusCode: 401, detail: row.reason }, row.desc)
     else t.equal(principalOfIntrospection(row.doc, opts, NOW).uid, row.uid, row.desc)
   }
+  const aud = { ...opts, audience: 'https://ro2key.example.org' }
+  const audRows = [
+    { desc: 'aud string equal', doc: { active: true, sub: 's', aud: 'https://ro2key.example.org' }, ok: true },
+    { desc: 'aud array containing it', doc: { active: true, sub: 's', aud: ['other', 'https://ro2key.example.org'] }, ok: true },
+    { desc: 'aud of another resource', doc: { active: true, sub: 's', aud: 'https://billing.example.org' }, ok: false },
+    { desc: 'aud prefix only', doc: { active: true, sub: 's', aud: 'https://ro2key.example.org.evil' }, ok: false },
+    { desc: 'no aud at all', doc: { active: true, sub: 's' }, ok: false }
+  ]
+  for (const row of audRows) {
+    if (row.ok) t.equal(principalOfIntrospection(row.doc, aud, NOW).uid, 's', `INTROSPECTION_AUDIENCE: ${row.desc}`)
+    else t.throws(() => principalOfIntrospection(row.doc, aud, NOW), { name: 'AppError', statusCode: 401, detail: 'wrong audience' }, `INTROSPECTION_AUDIENCE: ${row.desc}`)
+  }
   t.match(principalOfIntrospection({ active: true, client_id: 'c', scope: 'uid ro2key', team: 'mint', exp: NOW + 5 }, opts, NOW), { scopes: ['uid', 'ro2key'], teams: ['mint'], expiresAt: NOW + 5 })
 })
 

@@ -113,6 +113,17 @@ t.test('crafted bad JWTs: each a 401 with a fixed reason and no credential', asy
   t.equal(logs.audits().length, 1, 'only the control token was issued credentials')
 })
 
+t.test('INTROSPECTION_AUDIENCE: an active token meant for another resource is refused', async (t) => {
+  const token = await oidc.issueToken({ clientId: 'stups_mint-sync', format: 'opaque' })
+  const ours = await build(t, only({ ...INTROSPECTION_ENV, INTROSPECTION_AUDIENCE: oidc.audience }))
+  t.equal((await ours.app.inject({ url: URL_MINT, headers: bearer(token) })).statusCode, 200, 'aud names ro2key: accepted')
+  const other = await build(t, only({ ...INTROSPECTION_ENV, INTROSPECTION_AUDIENCE: 'https://billing.example.org' }))
+  const res = await other.app.inject({ url: URL_MINT, headers: bearer(token) })
+  t.equal(res.statusCode, 401)
+  t.match(res.json(), { code: 'RO2KEY_TOKEN_INVALID', detail: 'wrong audience' })
+  t.notMatch(res.body, /AccessKeyId/)
+})
+
 t.test('introspection mode: opaque tokens; the client secret never shows', async (t) => {
   oidc.resetCalls()
   const { app, logs } = await build(t, only(INTROSPECTION_ENV))
