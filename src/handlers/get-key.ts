@@ -27,6 +27,7 @@ export function createGetKey (config: Config, credentials: CredentialCache, role
         cached
       }
     }, 'credentials issued')
+    request.server.metrics.cacheLookup('credentials', cached)
     request.server.metrics.credentialIssued(roleName, authorized.decision.teams)
     reply.header('cache-control', 'no-store')
     return formatCredentials(request.query.format, {
