@@ -1,8 +1,7 @@
-import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam'
 import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts'
 import t from 'tap'
 import { build, testConfig } from '../helpers/build.js'
-import { startMoto, useMotoEnv } from '../peers/moto.js'
+import { startMoto, useMotoEnv, startStrictMoto } from '../peers/moto.js'
 import { startTokeninfo } from '../peers/tokeninfo.js'
 
 const moto = await startMoto()
@@ -77,18 +76,10 @@ t.test('SESSION_TAGS without TRANSITIVE_TAGS: tags, not transitive', async (t) =
 
 t.test('an STS refusal names the trust-policy permissions the options need', async (t) => {
   // moto enforces SigV4, identity and trust policies after these 4 setup calls.
-  const strict = await startMoto({ INITIAL_NO_AUTH_ACTION_COUNT: '4' })
-  t.teardown(() => strict.stop())
-  await strict.iam.send(new CreateUserCommand({ UserName: 'ro2key-instance' }))
-  const key = await strict.iam.send(new CreateAccessKeyCommand({ UserName: 'ro2key-instance' }))
-  await strict.iam.send(new PutUserPolicyCommand({
-    UserName: 'ro2key-instance',
-    PolicyName: 'assume',
-    PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'], Resource: '*' }] })
-  }))
+  const { moto: strict, credentials } = await startStrictMoto(t, { user: 'ro2key-instance', policyName: 'assume', actions: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'] })
   await strict.createRole('S3MintUntrusting', 'arn:aws:iam::123456789012:user/someone-else')
-  const secret = key.AccessKey?.SecretAccessKey ?? '-'
-  const { sts, sent } = capturingSts(t, { endpoint: strict.url, credentials: { accessKeyId: key.AccessKey?.AccessKeyId ?? '', secretAccessKey: secret } })
+  const secret = credentials.secretAccessKey
+  const { sts, sent } = capturingSts(t, { endpoint: strict.url, credentials })
   const { app, logs } = await build(t, testConfig({ TOKENINFO_URL: tokeninfo.url, ...ALL_ON }), { sts })
   const res = await app.inject({ url: '/get_key/S3MintUntrusting', headers: bearer })
   t.equal(res.statusCode, 403)

@@ -1,9 +1,9 @@
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam'
+import { IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam'
 import t from 'tap'
 import { ConfigError, loadConfig } from '../../src/config.js'
 import { build, testConfig } from '../helpers/build.js'
 import { assumeRoleCalls } from '../peers/moto-calls.js'
-import { ARN_PREFIX, startMoto, useMotoEnv } from '../peers/moto.js'
+import { ARN_PREFIX, startMoto, useMotoEnv, startStrictMoto } from '../peers/moto.js'
 import { startTokeninfo } from '../peers/tokeninfo.js'
 
 const moto = await startMoto()
@@ -86,17 +86,8 @@ t.test('CREDENTIAL_CACHE_MAX_ENTRIES bounds the cache (LRU)', async (t) => {
 
 t.test('an STS refusal is not cached: fix the trust policy and the next request works', async (t) => {
   // moto enforces SigV4, identity policies and trust policies after these 4 setup calls.
-  const strict = await startMoto({ INITIAL_NO_AUTH_ACTION_COUNT: '4' })
-  t.teardown(() => strict.stop())
-  await strict.iam.send(new CreateUserCommand({ UserName: 'ro2key-instance' }))
-  const key = await strict.iam.send(new CreateAccessKeyCommand({ UserName: 'ro2key-instance' }))
-  await strict.iam.send(new PutUserPolicyCommand({
-    UserName: 'ro2key-instance',
-    PolicyName: 'assume-and-admin',
-    PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'iam:*'], Resource: '*' }] })
-  }))
+  const { moto: strict, credentials } = await startStrictMoto(t, { user: 'ro2key-instance', policyName: 'assume-and-admin', actions: ['sts:AssumeRole', 'iam:*'] })
   await strict.createRole('S3MintLater', 'arn:aws:iam::123456789012:user/someone-else')
-  const credentials = { accessKeyId: key.AccessKey?.AccessKeyId ?? '', secretAccessKey: key.AccessKey?.SecretAccessKey ?? '' }
   const saved = { ...process.env }
   t.teardown(() => { process.env = saved })
   Object.assign(process.env, { AWS_ENDPOINT_URL_STS: strict.url, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey })

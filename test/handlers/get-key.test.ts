@@ -1,7 +1,6 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
-import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam'
 import t from 'tap'
-import { startMoto, useMotoEnv } from '../peers/moto.js'
+import { startMoto, useMotoEnv, startStrictMoto } from '../peers/moto.js'
 import { startTokeninfo } from '../peers/tokeninfo.js'
 import { build, testConfig } from '../helpers/build.js'
 
@@ -102,33 +101,25 @@ t.test('refusals', async (t) => {
 
 t.test('with IAM enforcement on, AWS refusals and our own broken credentials', async (t) => {
   // moto checks SigV4, identity policies and trust policies after these setup calls.
-  const strict = await startMoto({ INITIAL_NO_AUTH_ACTION_COUNT: '4' })
-  t.teardown(() => strict.stop())
-  const user = await strict.iam.send(new CreateUserCommand({ UserName: 'ro2key-instance' }))
-  const key = await strict.iam.send(new CreateAccessKeyCommand({ UserName: 'ro2key-instance' }))
-  await strict.iam.send(new PutUserPolicyCommand({
-    UserName: 'ro2key-instance',
-    PolicyName: 'assume',
-    PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] })
-  }))
+  const { moto: strict, credentials, userArn } = await startStrictMoto(t, { user: 'ro2key-instance', policyName: 'assume', actions: 'sts:AssumeRole' })
   // The trust policy names someone else, so ro2key's identity may not assume it.
   await strict.createRole('S3MintUntrusting', 'arn:aws:iam::123456789012:user/someone-else')
-  t.ok(user.User?.Arn)
+  t.match(userArn, /:user\/ro2key-instance$/)
 
   const saved = { ...process.env }
   t.teardown(() => { process.env = saved })
   process.env.AWS_ENDPOINT_URL_STS = strict.url
 
   await t.test('untrusting role -> 403 naming the trust policy', async (t) => {
-    process.env.AWS_ACCESS_KEY_ID = key.AccessKey?.AccessKeyId
-    process.env.AWS_SECRET_ACCESS_KEY = key.AccessKey?.SecretAccessKey
+    process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId
+    process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey
     const { app, logs } = await build(t, config)
     const res = await app.inject({ url: '/get_key/S3MintUntrusting', headers: bearer('tok-mint') })
     t.equal(res.statusCode, 403)
     t.match(res.json(), { code: 'RO2KEY_AWS_ACCESS_DENIED', detail: /trust policy/ })
     t.notMatch(res.body, /arn:aws|123456789012/, 'no account data from AWS in the answer')
     t.match(logs.text, /STS AccessDenied/, 'the AWS error is in the log for the operator')
-    t.notOk(logs.text.includes(key.AccessKey?.SecretAccessKey ?? '-'), 'instance secret not logged')
+    t.notOk(logs.text.includes(credentials.secretAccessKey), 'instance secret not logged')
   })
 
   await t.test('ro2key\'s own key unknown to AWS -> 502 with Retry-After, never 401/403', async (t) => {

@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam'
+import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam'
 import { freePort } from './free-port.js'
 
 export interface Moto {
@@ -85,4 +85,37 @@ export async function startMoto (extraEnv: Record<string, string> = {}, port?: n
 /** Points this process's AWS SDK at moto through its standard variables. */
 export function useMotoEnv (moto: Moto): void {
   Object.assign(process.env, moto.env)
+}
+
+export interface StrictMoto {
+  moto: Moto
+  /** the IAM user's ARN, e.g. arn:aws:iam::123456789012:user/ro2key-instance */
+  userArn: string
+  credentials: { accessKeyId: string, secretAccessKey: string }
+}
+
+/**
+ * moto that enforces SigV4, identity policies and role trust policies, with an IAM user (ro2key's
+ * own identity) allowed `actions`. It stays open for exactly `setupCalls` more unauthenticated
+ * calls (e.g. creating the roles under test), then checks everything.
+ */
+export async function startStrictMoto (
+  t: { teardown (fn: () => unknown): void },
+  opts: { user?: string, policyName?: string, actions: string | string[], setupCalls?: number }
+): Promise<StrictMoto> {
+  const user = opts.user ?? 'ro2key-instance'
+  const moto = await startMoto({ INITIAL_NO_AUTH_ACTION_COUNT: String(3 + (opts.setupCalls ?? 1)) })
+  t.teardown(() => moto.stop())
+  const created = await moto.iam.send(new CreateUserCommand({ UserName: user }))
+  const key = await moto.iam.send(new CreateAccessKeyCommand({ UserName: user }))
+  await moto.iam.send(new PutUserPolicyCommand({
+    UserName: user,
+    PolicyName: opts.policyName ?? 'ro2key',
+    PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: opts.actions, Resource: '*' }] })
+  }))
+  return {
+    moto,
+    userArn: created.User?.Arn ?? '',
+    credentials: { accessKeyId: key.AccessKey?.AccessKeyId ?? '', secretAccessKey: key.AccessKey?.SecretAccessKey ?? '' }
+  }
 }

@@ -1,7 +1,7 @@
-import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand, TagRoleCommand } from '@aws-sdk/client-iam'
+import { CreateRoleCommand, IAMClient, TagRoleCommand } from '@aws-sdk/client-iam'
 import t from 'tap'
 import { createRoleTags, mapIamError, rolePath, teamsOfRole, teamsOfTag, type IamLike } from '../../src/policy/role-tags.js'
-import { ARN_PREFIX, MOTO_ACCOUNT, startMoto, type Moto } from '../peers/moto.js'
+import { ARN_PREFIX, MOTO_ACCOUNT, startMoto, type Moto, startStrictMoto } from '../peers/moto.js'
 
 const TAG = 'ro2key:teams'
 const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MOTO_ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] })
@@ -115,17 +115,8 @@ t.test('against moto', async (t) => {
 
 t.test('without iam:ListRoles the listing says so; without iam:GetRole a 502', async (t) => {
   // moto enforces identity policies after these 4 unauthenticated setup calls.
-  const strict = await startMoto({ INITIAL_NO_AUTH_ACTION_COUNT: '4' })
-  t.teardown(() => strict.stop())
-  await strict.iam.send(new CreateUserCommand({ UserName: 'ro2key' }))
-  const key = await strict.iam.send(new CreateAccessKeyCommand({ UserName: 'ro2key' }))
-  await strict.iam.send(new PutUserPolicyCommand({
-    UserName: 'ro2key',
-    PolicyName: 'get-role-only',
-    PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' }] })
-  }))
+  const { moto: strict, credentials } = await startStrictMoto(t, { user: 'ro2key', policyName: 'get-role-only', actions: 'iam:GetRole' })
   await createRole(strict.iam, 'Tagged', 'mint')
-  const credentials = { accessKeyId: key.AccessKey?.AccessKeyId ?? '', secretAccessKey: key.AccessKey?.SecretAccessKey ?? '' }
   const iam = new IAMClient({ region: 'us-east-1', endpoint: strict.url, credentials })
   t.teardown(() => iam.destroy())
   const tags = createRoleTags({ iam, tagKey: TAG, ttl: 60, arnPrefix: ARN_PREFIX, now: () => 0 })
