@@ -4,6 +4,7 @@ import t from 'tap'
 import { loadConfig } from '../../src/config.js'
 import type { IamLike } from '../../src/policy/role-tags.js'
 import { build, testConfig } from '../helpers/build.js'
+import { countingIam } from '../helpers/counting-iam.js'
 import { ARN_PREFIX, MOTO_ACCOUNT, startMoto, useMotoEnv, type Moto } from '../peers/moto.js'
 import { startTokeninfo } from '../peers/tokeninfo.js'
 
@@ -35,20 +36,15 @@ tokeninfo.add('tok-noteam', { uid: 'lonely-robot' })
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 const config = testConfig({ TOKENINFO_URL: tokeninfo.url, ROLE_TEAMS_TAG: TAG, ROLE_TAGS_TTL: '60' })
 
-/** The real IAM client (endpoint from AWS_ENDPOINT_URL_IAM), counting its calls. */
-function countingIam (t: { teardown: (fn: () => unknown) => void }, endpoint?: string): IamLike & { calls: string[] } {
+/** The real IAM client (endpoint from AWS_ENDPOINT_URL_IAM unless given), counting its calls. */
+function iamFor (t: { teardown: (fn: () => unknown) => void }, endpoint?: string): IamLike & { calls: string[] } {
   const iam = new IAMClient({ region: 'us-east-1', maxAttempts: 1, ...(endpoint ? { endpoint } : {}) })
   t.teardown(() => iam.destroy())
-  const calls: string[] = []
-  const send = (async (command: { constructor: { name: string } }) => {
-    calls.push(command.constructor.name)
-    return await iam.send(command as never)
-  }) as IamLike['send']
-  return { calls, send }
+  return countingIam(iam)
 }
 
 t.test('a team is granted or refused a role by its IAM tag', async (t) => {
-  const iam = countingIam(t)
+  const iam = iamFor(t)
   const { app, logs } = await build(t, config, { iam })
   const ok = await app.inject({ url: '/get_key/TaggedForOps', headers: bearer('tok-ops') })
   t.equal(ok.statusCode, 200)
@@ -82,7 +78,7 @@ t.test('a team is granted or refused a role by its IAM tag', async (t) => {
 })
 
 t.test('a team granted by tag keeps its policy file cap', async (t) => {
-  const { app } = await build(t, config, { iam: countingIam(t) })
+  const { app } = await build(t, config, { iam: iamFor(t) })
   const res = await app.inject({ url: '/get_key/TaggedForMint?duration=7200', headers: bearer('tok-mint') })
   t.equal(res.statusCode, 400)
   t.match(res.json(), { code: 'RO2KEY_DURATION_ABOVE_CAP', detail: /3600/ })
@@ -92,7 +88,7 @@ t.test('a team granted by tag keeps its policy file cap', async (t) => {
 t.test('a tag change is picked up after ROLE_TAGS_TTL; reads are cached and coalesced until then', async (t) => {
   await createRole(moto, 'Retagged', 'ops')
   let clock = 1_000_000
-  const iam = countingIam(t)
+  const iam = iamFor(t)
   const { app } = await build(t, config, { iam, now: () => clock })
   const ask = async (token: string) => (await app.inject({ url: '/get_key/Retagged', headers: bearer(token) })).statusCode
   t.same(await Promise.all([ask('tok-ops'), ask('tok-ops'), ask('tok-ops'), ask('tok-mint')]), [200, 200, 200, 403])
@@ -119,7 +115,7 @@ t.test('IAM down: served from a fresh cache, else 503 with Retry-After; policy f
   t.teardown(() => iamMoto.stop())
   await createRole(iamMoto, 'TaggedForOps', 'ops')
   let clock = 0
-  const { app, logs } = await build(t, config, { iam: countingIam(t, iamMoto.url), now: () => clock })
+  const { app, logs } = await build(t, config, { iam: iamFor(t, iamMoto.url), now: () => clock })
   const ask = async (role: string, token = 'tok-ops') => await app.inject({ url: `/get_key/${role}`, headers: bearer(token) })
   t.equal((await ask('TaggedForOps')).statusCode, 200)
   await iamMoto.stop()
@@ -136,7 +132,7 @@ t.test('IAM down: served from a fresh cache, else 503 with Retry-After; policy f
 })
 
 t.test('GET /roles explains what each caller may request', async (t) => {
-  const iam = countingIam(t)
+  const iam = iamFor(t)
   const { app } = await build(t, config, { iam })
   const roles = async (token: string) => await app.inject({ url: '/roles', headers: bearer(token) })
 

@@ -1,6 +1,7 @@
 import { CreateRoleCommand, IAMClient, TagRoleCommand } from '@aws-sdk/client-iam'
 import t from 'tap'
 import { createRoleTags, mapIamError, rolePath, teamsOfRole, teamsOfTag, type IamLike } from '../../src/policy/role-tags.js'
+import { countingIam } from '../helpers/counting-iam.js'
 import { ARN_PREFIX, MOTO_ACCOUNT, startMoto, type Moto, startStrictMoto } from '../peers/moto.js'
 
 const TAG = 'ro2key:teams'
@@ -13,16 +14,6 @@ async function createRole (iam: IAMClient, name: string, teams?: string, path = 
     AssumeRolePolicyDocument: trust,
     Tags: teams === undefined ? undefined : [{ Key: TAG, Value: teams }, { Key: 'owner', Value: 'someone' }]
   }))
-}
-
-/** The real IAM client, counting what it is asked to send. */
-function counting (iam: IAMClient): IamLike & { calls: string[] } {
-  const calls: string[] = []
-  const send = (async (command: { constructor: { name: string } }) => {
-    calls.push(command.constructor.name)
-    return await iam.send(command as never)
-  }) as IamLike['send']
-  return { calls, send }
 }
 
 t.test('pure helpers', async (t) => {
@@ -58,7 +49,7 @@ t.test('against moto', async (t) => {
   await createRole(moto.iam, 'Untagged')
   await createRole(moto.iam, 'ElsewhereTagged', 'mint', '/other/')
   let clock = 1_000_000
-  const iam = counting(moto.iam)
+  const iam = countingIam(moto.iam)
   const tags = createRoleTags({ iam, tagKey: TAG, ttl: 60, arnPrefix: ARN_PREFIX, now: () => clock })
 
   t.test('tagged, untagged, nonexistent, and a role under another path', async (t) => {
