@@ -71,13 +71,12 @@ function defaultIam (config: Config): IAMClient {
 }
 
 /** Role tags from IAM when ROLE_TEAMS_TAG is set; the IAM client is closed with the app when ro2key made it. */
-function roleTagsFor (config: Config, deps: Deps, owned: Array<() => unknown>, metrics: Metrics): RoleTags | undefined {
+function roleTagsFor (config: Config, deps: Deps, owned: Array<() => unknown>, metrics: Metrics, now: () => number): RoleTags | undefined {
   if (config.roleTeamsTag === undefined) return undefined
   const rawIam = deps.iam ?? defaultIam(config)
   if (!deps.iam) owned.push(() => (rawIam as IAMClient).destroy())
   const iam = guardAws(rawIam, 'iam', config.limits.stsTimeoutMs, metrics)
-  const now = deps.now ?? (() => Math.floor(Date.now() / 1000))
-  return createRoleTags({ iam, tagKey: config.roleTeamsTag, ttl: config.roleTagsTtl, arnPrefix: config.arnPrefix, now })
+  return createRoleTags({ iam, tagKey: config.roleTeamsTag, ttl: config.roleTagsTtl, arnPrefix: config.arnPrefix, now: () => Math.floor(now()) })
 }
 
 /** Builds the ro2key Fastify app from validated config; never listens. */
@@ -101,10 +100,10 @@ export async function buildApp (config: Config, deps: Deps = {}): Promise<Fastif
   const rawSts = deps.sts ?? defaultSts(config)
   if (!deps.sts) owned.push(() => (rawSts as STSClient).destroy())
   const sts = guardAws(rawSts, 'sts', config.limits.stsTimeoutMs, metrics)
-  const roleTags = roleTagsFor(config, deps, owned, metrics)
+  const now = deps.now ?? (() => Date.now() / 1000)
+  const roleTags = roleTagsFor(config, deps, owned, metrics, now)
   const dispatcher = deps.dispatcher ?? createUpstreamDispatcher(config.tokeninfoTimeoutMs)
   if (!deps.dispatcher) owned.push(() => dispatcher.close())
-  const now = deps.now ?? (() => Date.now() / 1000)
   const verifier = cachingVerifier(deps.verifier ?? createTokenVerifier(config, {
     dispatcher,
     now: () => Math.floor(now()),

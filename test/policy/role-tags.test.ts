@@ -1,6 +1,6 @@
 import { CreateRoleCommand, IAMClient, TagRoleCommand } from '@aws-sdk/client-iam'
 import t from 'tap'
-import { createRoleTags, mapIamError, rolePath, teamsOfRole, teamsOfTag, type IamLike } from '../../src/policy/role-tags.js'
+import { createRoleTags, mapIamError, rolePath, teamsOfRole, teamsOfTag } from '../../src/policy/role-tags.js'
 import { countingIam } from '../helpers/counting-iam.js'
 import { ARN_PREFIX, MOTO_ACCOUNT, startMoto, type Moto, startStrictMoto } from '../peers/moto.js'
 
