@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildMetricsServer } from '../src/plugins/metrics.js'
+import { buildMetricsServer } from '../src/metrics/plugin.js'
 import { startMoto, useMotoEnv } from './peers/moto.js'
 import { startTokeninfo } from './peers/tokeninfo.js'
 import { build, testConfig } from './helpers/build.js'

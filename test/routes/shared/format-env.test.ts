@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process'
 import { STSClient } from '@aws-sdk/client-sts'
 import t from 'tap'
-import { envLines, shellQuote } from '../../src/handlers/format-env.js'
-import { build, testConfig } from '../helpers/build.js'
-import { startMoto, useMotoEnv } from '../peers/moto.js'
-import { startTokeninfo } from '../peers/tokeninfo.js'
+import { envLines, shellQuote } from '../../../src/routes/shared/format-env.js'
+import { build, testConfig } from '../../helpers/build.js'
+import { startMoto, useMotoEnv } from '../../peers/moto.js'
+import { startTokeninfo } from '../../peers/tokeninfo.js'
 
 const SHELLS = ['bash', 'sh']
 
