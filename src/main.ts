@@ -1,5 +1,5 @@
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
+import { ConfigError, loadConfig } from './config/index.js'
 import { buildMetricsServer } from './plugins/metrics.js'
 import { createShutdown } from './shutdown.js'
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { parse } from 'yaml'
-import { loadConfig } from '../../src/config.js'
+import { loadConfig } from '../../src/config/index.js'
 import { configEnvNames, envReadsIn, envTouchedByLoadConfig, parameterFor, SAMPLE_ARGUMENTS } from '../helpers/config-env.js'
 
 const ROOT = new URL('../../', import.meta.url).pathname

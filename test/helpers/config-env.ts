@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { loadConfig, type Env } from '../../src/config.js'
+import { loadConfig, type Env } from '../../src/config/index.js'
 
 const NAME = '([A-Z][A-Z0-9_]*)'
 const READS = [
