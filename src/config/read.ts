@@ -105,6 +105,8 @@ export function readSet (env: Env, specs: Named[], heading: string, problems: st
   if (set.length === 0) return false
   const missing = names.filter((n) => !env[n])
   const are = (list: string[]): string => `${list.join(', ')} ${list.length > 1 ? 'are' : 'is'}`
-  if (missing.length > 0) problems.push(problem(`${are(set)} set but ${are(missing)} not: these work only together`, heading))
+  if (missing.length > 0) {
+    problems.push(problem(`${are(set)} set but ${are(missing)} not: these work only together`, heading))
+  }
   return missing.length === 0
 }

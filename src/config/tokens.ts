@@ -1,8 +1,14 @@
 import { problem, readRaw, readSet, readString, readUrl, type Env } from './read.js'
-import { FEATURES, VARIABLES as V } from './variables.js'
+import { FEATURES } from './sections.js'
+import { VARIABLES as V } from './variables.js'
 
 /** RFC 7662 introspection, when INTROSPECTION_URL is set. */
-export interface IntrospectionConfig { url: string, clientId: string, clientSecret: string, audience: string | undefined }
+export interface IntrospectionConfig {
+  url: string
+  clientId: string
+  clientSecret: string
+  audience: string | undefined
+}
 /** JWT access tokens checked with the issuer's JWKS, when JWT_ISSUER is set. */
 export interface JwtConfig { issuer: string, audience: string, jwksUrl: string | undefined }
 
