@@ -21,6 +21,9 @@ export function renderConfigDoc (): string {
     'An empty value counts as unset. When anything is wrong ro2key names every problem at once, each with a link',
     'to its entry below, and exits with status 2. `node dist/main.js --help` prints the same table.',
     '',
+    'How the pieces fit: [identity providers](identity-providers.md), [authorization](authorization.md) (the policy',
+    'file and role tags), [console](console.md), [operations](operations.md) (limits, health, metrics).',
+    '',
     '| Variable | Section | Default |',
     '| --- | --- | --- |'
   ]
