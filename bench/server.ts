@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
 import pino, { type Logger } from 'pino'
 import { buildApp } from '../src/app.js'
-import { loadConfig } from '../src/config.js'
+import { loadConfig } from '../src/config/index.js'
 import { createLogger, loggerOptions } from '../src/log.js'
 import { buildBaseline } from './baseline.js'
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { loadSpec } from './api/spec.js'
-import type { Config } from './config.js'
+import type { Config } from './config/index.js'
 import { clientErrorHandler, errorHandler, frameworkErrors } from './error-handler.js'
 import { createLogger } from './log.js'
 import { metricsPlugin } from './metrics/plugin.js'

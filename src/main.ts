@@ -1,5 +1,6 @@
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
+import { ConfigError, loadConfig } from './config/index.js'
+import { renderHelp } from './config/help.js'
 import { buildMetricsServer } from './metrics/plugin.js'
 import { createShutdown } from './shutdown.js'
 
@@ -7,6 +8,10 @@ const SHUTDOWN_GRACE_MS = 10_000
 const EXIT_CONFIG = 2
 
 async function main (): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(renderHelp())
+    return
+  }
   let config
   try {
     config = loadConfig(process.env)

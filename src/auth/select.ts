@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Dispatcher } from 'undici'
-import type { Config } from '../config.js'
+import type { Config } from '../config/index.js'
 import { AppError } from '../errors.js'
 import { invalidToken } from './bearer.js'
 import { createIntrospectionVerifier } from './introspection.js'

@@ -1,5 +1,7 @@
-import type { Partition } from '../config.js'
 import { AppError } from '../errors.js'
+
+/** The AWS partitions ro2key vends roles in (the second field of an ARN). */
+export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov'
 
 /** Per partition: the console federation endpoint and the console's host name. */
 export const PARTITION_CONSOLE: Record<Partition, { federationUrl: string, consoleHost: string }> = {

@@ -1,6 +1,8 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
-import type { SessionDurationRule } from '../config.js'
 import type { StsLike } from './sts.js'
+
+/** When getSigninToken gets SessionDuration; AWS refuses it for role-chained credentials. */
+export type SessionDurationRule = 'auto' | 'always' | 'never'
 
 const ASSUMED_ROLE = /^arn:[\w-]+:sts::\d{12}:assumed-role\//
 

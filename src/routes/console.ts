@@ -4,7 +4,7 @@ import type { Federation } from '../aws/federation.js'
 import { consoleDestination } from '../aws/partitions.js'
 import { createSessionDurationCheck } from '../aws/role-chaining.js'
 import { assumeRole, type StsLike } from '../aws/sts.js'
-import type { Config } from '../config.js'
+import type { Config } from '../config/index.js'
 import type { RoleTags } from '../policy/role-tags.js'
 import { authorizeRequest, grantAudit } from './shared/authorize-request.js'
 

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { components, operations } from '../api/schema.js'
 import type { CredentialCache } from '../aws/credential-cache.js'
-import type { Config } from '../config.js'
+import type { Config } from '../config/index.js'
 import type { RoleTags } from '../policy/role-tags.js'
 import { authorizeRequest, grantAudit } from './shared/authorize-request.js'
 import { formatCredentials } from './shared/format-env.js'

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import openapiGlue from 'fastify-openapi-glue'
 import type { OpenApiDocument } from '../api/spec.js'
-import type { Config } from '../config.js'
+import type { Config } from '../config/index.js'
 import type { Services } from '../services.js'
 import { createGetConsole } from './console.js'
 import { createGetKey } from './get-key.js'

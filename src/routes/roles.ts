@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { components } from '../api/schema.js'
-import type { Config } from '../config.js'
+import type { Config } from '../config/index.js'
 import { AppError } from '../errors.js'
 import { teamsOf } from '../policy/decide.js'
 import type { Policy } from '../policy/policy-file.js'

@@ -1,7 +1,7 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto'
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import t from 'tap'
-import { ConfigError, loadConfig } from '../../src/config.js'
+import { ConfigError, loadConfig } from '../../src/config/index.js'
 import { build, testConfig } from '../helpers/build.js'
 import { claims, craft, eddsa, es256, hs256, rogueKey, rs256, unsigned } from '../helpers/jwt.js'
 import { startMoto, useMotoEnv } from '../peers/moto.js'

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { consoleDestination, consoleHome, PARTITION_CONSOLE } from '../../src/aws/partitions.js'
-import type { Partition } from '../../src/config.js'
+import type { Partition } from '../../src/aws/partitions.js'
 import { AppError } from '../../src/errors.js'
 
 t.test('console home per partition', async (t) => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { parse } from 'yaml'
-import { loadConfig } from '../../src/config.js'
+import { loadConfig } from '../../src/config/index.js'
 import { configEnvNames, parameterFor, SAMPLE_ARGUMENTS } from '../helpers/config-env.js'
 import { last, parseDockerfile, type Stage } from '../helpers/dockerfile.js'
 

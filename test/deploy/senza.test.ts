@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { parse } from 'yaml'
-import { loadConfig } from '../../src/config.js'
-import { configEnvNames, envReadsIn, envTouchedByLoadConfig, parameterFor, SAMPLE_ARGUMENTS } from '../helpers/config-env.js'
+import { loadConfig } from '../../src/config/index.js'
+import { configEnvNames, parameterFor, SAMPLE_ARGUMENTS } from '../helpers/config-env.js'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 const TEXT = readFileSync(`${ROOT}ro2key.yaml`, 'utf8')
@@ -23,15 +23,6 @@ const ENV = APP.TaupageConfig.environment as Record<string, string>
 
 const pascal = parameterFor
 const SAMPLES = SAMPLE_ARGUMENTS
-
-t.test('the env scanner finds reads in every style config.ts uses', async (t) => {
-  const source = "const a = env.TOKENINFO_URL; readInt(env, 'PORT', 1); env['HOST']; process.env.LOG_LEVEL; const s = 'not ENV_NAME here'"
-  t.same(envReadsIn(source), ['HOST', 'LOG_LEVEL', 'PORT', 'TOKENINFO_URL'])
-  t.same(envReadsIn("for (const n of ['CLIENT_ID', 'CLIENT_SECRET']) if (env[n]) x()", true), ['CLIENT_ID', 'CLIENT_SECRET'])
-  const names = configEnvNames()
-  for (const core of ['ARN_PREFIX', 'TOKENINFO_URL', 'POLICY_FILE', 'POLICY', 'OAUTH2_SCOPE', 'AUTH_URL', 'PORT']) t.ok(names.includes(core), `${core} is found`)
-  t.same(envTouchedByLoadConfig().filter((n) => !names.includes(n)), [], 'the source scan covers what loadConfig touches')
-})
 
 t.test('every variable ro2key reads is set in TaupageConfig.environment, and nothing else', async (t) => {
   const read = configEnvNames()

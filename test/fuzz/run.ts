@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { Config } from '../../src/config.js'
+import type { Config } from '../../src/config/index.js'
 import { testConfig } from '../helpers/build.js'
 import { generate, prng, type FuzzSetup } from './generate.js'
 

@@ -1,53 +1,33 @@
-import { readdirSync, readFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
-import { loadConfig, type Env } from '../../src/config.js'
+import { loadConfig, type Env } from '../../src/config/index.js'
+import { VARIABLE_LIST } from '../../src/config/variables.js'
 
-const NAME = '([A-Z][A-Z0-9_]*)'
-const READS = [
-  new RegExp(`\\benv\\.${NAME}\\b`, 'g'), // env.TOKENINFO_URL, process.env.X
-  new RegExp(`\\benv\\[\\s*['"\`]${NAME}['"\`]\\s*\\]`, 'g'), // env['X']
-  new RegExp(`\\(\\s*env\\s*,\\s*['"\`]${NAME}['"\`]`, 'g') // readInt(env, 'PORT', ...)
-]
-
-/** In config files, a quoted name like 'INTROSPECTION_CLIENT_ID' may be read through a loop. */
-const QUOTED_NAME = /['"`]([A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])['"`]/g
-
-/** Environment variable names a TypeScript source reads, found by its text. */
-export function envReadsIn (source: string, isConfig = false): string[] {
-  const names = new Set<string>()
-  for (const pattern of isConfig ? [...READS, QUOTED_NAME] : READS) {
-    for (const m of source.matchAll(pattern)) names.add(m[1] as string)
-  }
-  return [...names].sort()
+/** Every environment variable ro2key reads: the names in the one table (src/config/variables.ts). */
+export function configEnvNames (): string[] {
+  return VARIABLE_LIST.map((spec) => spec.name).sort()
 }
 
-/** Names loadConfig actually touches, recorded by a proxy env (unset everywhere). */
-export function envTouchedByLoadConfig (): string[] {
+/** A value of the right shape for each variable, so that loadConfig walks every branch that reads one. */
+export function sampleEnv (): Env {
+  const values: Record<string, string> = { bool: 'true', list: 'a b', url: 'https://example.org/x' }
+  const env: Env = {}
+  for (const spec of VARIABLE_LIST) {
+    if (spec.type === 'int') env[spec.name] = String(spec.min)
+    else env[spec.name] = spec.type === 'enum' ? spec.values[0] : values[spec.type] ?? 'x'
+  }
+  return env
+}
+
+/** Names loadConfig actually touches, recorded by a proxy over `base` (default: nothing set). */
+export function envTouchedByLoadConfig (base: Env = {}): string[] {
   const touched = new Set<string>()
-  const env = new Proxy<Env>({}, {
-    get (_target, key) {
+  const env = new Proxy<Env>(base, {
+    get (target, key) {
       if (typeof key === 'string' && /^[A-Z][A-Z0-9_]*$/.test(key)) touched.add(key)
-      return undefined
+      return typeof key === 'string' ? target[key] : undefined
     }
   })
   try { loadConfig(env) } catch {}
   return [...touched].sort()
-}
-
-function sources (dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name)
-    if (e.isDirectory()) return sources(path)
-    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [path] : []
-  })
-}
-
-/** Every environment variable ro2key reads: a scan of src/ plus what loadConfig touches. */
-export function configEnvNames (): string[] {
-  const srcDir = new URL('../../src/', import.meta.url).pathname
-  const names = new Set(envTouchedByLoadConfig())
-  for (const file of sources(srcDir)) for (const name of envReadsIn(readFileSync(file, 'utf8'), relative(srcDir, file).startsWith('config'))) names.add(name)
-  return [...names].sort()
 }
 
 /** TOKENINFO_URL -> TokeninfoUrl: the deployment parameter that sets a variable. */

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startMoto, useMotoEnv, type Moto } from '../peers/moto.js'
 import { startTokeninfo, type TokeninfoPeer } from '../peers/tokeninfo.js'
-import type { Env } from '../../src/config.js'
+import type { Env } from '../../src/config/index.js'
 import { build, testConfig } from './build.js'
 
 // how_to_use.sh against the real app listening on loopback, moto behind it, and the real

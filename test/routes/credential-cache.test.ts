@@ -1,6 +1,6 @@
 import { IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam'
 import t from 'tap'
-import { ConfigError, loadConfig } from '../../src/config.js'
+import { ConfigError, loadConfig } from '../../src/config/index.js'
 import { build, testConfig } from '../helpers/build.js'
 import { assumeRoleCalls } from '../peers/moto-calls.js'
 import { ARN_PREFIX, startMoto, useMotoEnv, startStrictMoto } from '../peers/moto.js'

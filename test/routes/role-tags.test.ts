@@ -1,7 +1,7 @@
 import { CreateRoleCommand, IAMClient, TagRoleCommand } from '@aws-sdk/client-iam'
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import t from 'tap'
-import { loadConfig } from '../../src/config.js'
+import { loadConfig } from '../../src/config/index.js'
 import type { IamLike } from '../../src/policy/role-tags.js'
 import { build, testConfig } from '../helpers/build.js'
 import { countingIam } from '../helpers/counting-iam.js'

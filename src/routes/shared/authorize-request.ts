@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import { assumeRoleInput } from '../../aws/attribution.js'
 import type { AssumeRoleInput } from '../../aws/sts.js'
-import type { Config } from '../../config.js'
+import type { Config } from '../../config/index.js'
 import { AppError } from '../../errors.js'
 import { authorize } from '../../policy/authorize.js'
 import type { Allowed, Denied, Principal } from '../../policy/decide.js'

@@ -1,6 +1,7 @@
-import { readInt, type Env } from './config.js'
+import { readInt, readRaw, type Env } from './read.js'
+import { VARIABLES as V } from './variables.js'
 
-/** Timeouts, limits and operational ports (see README, "Limits, health and metrics"). */
+/** Timeouts, limits and operational ports (docs/configuration.md, "Limits, health and metrics"). */
 export interface Limits {
   /** overall budget of one STS call, retries included */
   stsTimeoutMs: number
@@ -20,22 +21,25 @@ export interface Limits {
   trustProxy: boolean | string
 }
 
-function readTrustProxy (raw: string | undefined): boolean | string {
-  if (raw === undefined || raw === '' || raw === 'false') return false
+const PRESSURE_SAMPLE_MS = 1000
+
+function readTrustProxy (env: Env): boolean | string {
+  const raw = readRaw(env, V.TRUST_PROXY)
+  if (raw === undefined || raw === 'false') return false
   return raw === 'true' ? true : raw
 }
 
 /** Reads the reliability settings; problems are appended to `problems`. */
 export function readLimits (env: Env, problems: string[]): Limits {
-  const metricsPort = env.METRICS_PORT ? readInt(env, 'METRICS_PORT', 0, 1, 65535, problems) : undefined
+  const metricsPort = readInt(env, V.METRICS_PORT, problems)
   return {
-    stsTimeoutMs: readInt(env, 'STS_TIMEOUT_MS', 5000, 100, 60000, problems),
-    rateLimitPerMinute: readInt(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000, problems),
-    maxEventLoopDelayMs: readInt(env, 'MAX_EVENT_LOOP_DELAY_MS', 1000, 0, 60000, problems),
-    pressureSampleMs: 1000,
-    requestTimeoutMs: readInt(env, 'REQUEST_TIMEOUT_MS', 10000, 1000, 120000, problems),
+    stsTimeoutMs: readInt(env, V.STS_TIMEOUT_MS, problems),
+    rateLimitPerMinute: readInt(env, V.RATE_LIMIT_PER_MINUTE, problems),
+    maxEventLoopDelayMs: readInt(env, V.MAX_EVENT_LOOP_DELAY_MS, problems),
+    pressureSampleMs: PRESSURE_SAMPLE_MS,
+    requestTimeoutMs: readInt(env, V.REQUEST_TIMEOUT_MS, problems),
     metricsPort,
-    shutdownDelayMs: readInt(env, 'SHUTDOWN_DELAY_MS', 0, 0, 5000, problems),
-    trustProxy: readTrustProxy(env.TRUST_PROXY)
+    shutdownDelayMs: readInt(env, V.SHUTDOWN_DELAY_MS, problems),
+    trustProxy: readTrustProxy(env)
   }
 }

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { ConfigError } from '../src/config.js'
-import { testConfig } from './helpers/build.js'
+import { ConfigError } from '../../src/config/index.js'
+import { testConfig } from '../helpers/build.js'
 
 t.test('defaults', async (t) => {
   const { limits } = testConfig({ MAX_EVENT_LOOP_DELAY_MS: '' })

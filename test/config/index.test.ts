@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ConfigError, loadConfig } from '../src/config.js'
+import { ConfigError, loadConfig } from '../../src/config/index.js'
 
 const base = {
   ARN_PREFIX: 'arn:aws:iam::123456789012:role',

@@ -1,0 +1,88 @@
+import type { Partition } from '../aws/partitions.js'
+import type { Policy } from '../policy/policy-file.js'
+import { readArnPrefix, readRegion } from './aws.js'
+import { readAttribution, type Attribution } from './attribution.js'
+import { readConsole, type ConsoleConfig } from './console.js'
+import { readLimits, type Limits } from './operations.js'
+import { readPolicy } from './policy.js'
+import { CONFIG_DOC, readEnum, readInt, readList, readString, readUrl, type Env } from './read.js'
+import { readTokenVerifiers, type IntrospectionConfig, type JwtConfig } from './tokens.js'
+import { VARIABLES as V } from './variables.js'
+
+export type { Env } from './read.js'
+
+/** ro2key's whole configuration, read once at boot (see docs/configuration.md). */
+export interface Config extends Attribution {
+  host: string
+  port: number
+  logLevel: string
+  /** e.g. arn:aws:iam::123456789012:role (no trailing slash) */
+  arnPrefix: string
+  partition: Partition
+  awsRegion: string
+  tokeninfoUrl: string | undefined
+  tokeninfoTimeoutMs: number
+  /** verified tokens are reused this long at most (seconds; 0 = off) */
+  tokenCacheTtl: number
+  tokenCacheMaxEntries: number
+  /** any one suffices; empty = no scope check */
+  requiredScopes: string[]
+  /** documentation only: shown as the token URL in the OpenAPI security scheme */
+  authUrl: string | undefined
+  teamClaim: string
+  policy: Policy
+  /** RFC 7662 introspection, when INTROSPECTION_URL is set */
+  introspection: IntrospectionConfig | undefined
+  /** JWT access tokens checked with the issuer's JWKS, when JWT_ISSUER is set */
+  jwt: JwtConfig | undefined
+  /** claim naming the caller in introspection and JWT answers; undefined: sub and fallbacks */
+  uidClaim: string | undefined
+  console: ConsoleConfig
+  /** seconds an issued credential may be served again; 0 = no credential cache */
+  credentialCacheMaxAge: number
+  credentialCacheMaxEntries: number
+  /** timeouts, rate limit, load shedding, metrics port, shutdown */
+  limits: Limits
+}
+
+/** Thrown at boot with every configuration problem at once. */
+export class ConfigError extends Error {
+  constructor (readonly problems: string[]) {
+    super('invalid configuration:\n  - ' + problems.join('\n  - ') + `\nevery variable: ${CONFIG_DOC}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Reads and validates the whole configuration from env; throws ConfigError naming every problem. */
+export function loadConfig (env: Env): Config {
+  const problems: string[] = []
+  const { arnPrefix, partition } = readArnPrefix(env, problems)
+  const { tokeninfoUrl, introspection, jwt } = readTokenVerifiers(env, problems)
+  const logLevel = readEnum(env, V.LOG_LEVEL, problems)
+  const config = {
+    host: readString(env, V.HOST),
+    port: readInt(env, V.PORT, problems),
+    logLevel,
+    arnPrefix,
+    partition,
+    awsRegion: readRegion(env, partition),
+    tokeninfoUrl,
+    tokeninfoTimeoutMs: readInt(env, V.TOKENINFO_TIMEOUT_MS, problems),
+    tokenCacheTtl: readInt(env, V.TOKEN_CACHE_TTL, problems),
+    tokenCacheMaxEntries: readInt(env, V.TOKEN_CACHE_MAX_ENTRIES, problems),
+    requiredScopes: readList(env, V.OAUTH2_SCOPE),
+    authUrl: readUrl(env, V.AUTH_URL, problems),
+    teamClaim: readString(env, V.TEAM_CLAIM),
+    policy: readPolicy(env, problems),
+    ...readAttribution(env, problems),
+    console: readConsole(env, partition, problems),
+    introspection,
+    jwt,
+    uidClaim: readString(env, V.UID_CLAIM),
+    credentialCacheMaxAge: readInt(env, V.CREDENTIAL_CACHE_MAX_AGE, problems),
+    credentialCacheMaxEntries: readInt(env, V.CREDENTIAL_CACHE_MAX_ENTRIES, problems),
+    limits: readLimits(env, problems)
+  }
+  if (problems.length > 0 || config.policy === undefined) throw new ConfigError(problems)
+  return { ...config, policy: config.policy }
+}
