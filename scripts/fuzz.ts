@@ -3,9 +3,9 @@
 // on any violation (5xx, hang, credential without a valid token, non-problem error, token echoed).
 import pino from 'pino'
 import { buildApp } from '../src/app.js'
-import { fuzzConfig, runFuzz } from '../test/fuzz/run.js'
-import { startMoto, useMotoEnv } from '../test/peers/moto.js'
-import { startTokeninfo } from '../test/peers/tokeninfo.js'
+import { fuzzConfig, runFuzz } from '../dev/fuzz/run.js'
+import { startMoto, useMotoEnv } from '../dev/peers/moto.js'
+import { startTokeninfo } from '../dev/peers/tokeninfo.js'
 
 function arg (name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`)

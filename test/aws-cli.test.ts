@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { build, testConfig } from './helpers/build.js'
-import { startMoto, useMotoEnv } from './peers/moto.js'
-import { startTokeninfo } from './peers/tokeninfo.js'
+import { startMoto, useMotoEnv } from '../dev/peers/moto.js'
+import { startTokeninfo } from '../dev/peers/tokeninfo.js'
 
 // The real aws CLI (v1, botocore) against the real app on loopback, with moto for STS: the
 // README's ~/.aws/config and container snippets, run as written.

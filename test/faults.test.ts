@@ -2,8 +2,8 @@ import { createServer, type Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import tap from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { startMoto, useMotoEnv, type Moto } from './peers/moto.js'
-import { startTokeninfo } from './peers/tokeninfo.js'
+import { startMoto, useMotoEnv, type Moto } from '../dev/peers/moto.js'
+import { startTokeninfo } from '../dev/peers/tokeninfo.js'
 import { build, testConfig } from './helpers/build.js'
 
 // Fault injection against real peers with the default timeouts (tokeninfo 3 s, STS 5 s):

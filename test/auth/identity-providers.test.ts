@@ -4,9 +4,9 @@ import t from 'tap'
 import { ConfigError, loadConfig } from '../../src/config.js'
 import { build, testConfig } from '../helpers/build.js'
 import { claims, craft, eddsa, es256, hs256, rogueKey, rs256, unsigned } from '../helpers/jwt.js'
-import { startMoto, useMotoEnv } from '../peers/moto.js'
-import { startOidc } from '../peers/oidc.js'
-import { startTokeninfo } from '../peers/tokeninfo.js'
+import { startMoto, useMotoEnv } from '../../dev/peers/moto.js'
+import { startOidc } from '../../dev/peers/oidc.js'
+import { startTokeninfo } from '../../dev/peers/tokeninfo.js'
 
 const moto = await startMoto()
 useMotoEnv(moto)

@@ -1,8 +1,8 @@
 import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts'
 import t from 'tap'
 import { build, testConfig } from '../helpers/build.js'
-import { startMoto, useMotoEnv, startStrictMoto } from '../peers/moto.js'
-import { startTokeninfo } from '../peers/tokeninfo.js'
+import { startMoto, useMotoEnv, startStrictMoto } from '../../dev/peers/moto.js'
+import { startTokeninfo } from '../../dev/peers/tokeninfo.js'
 
 const moto = await startMoto()
 useMotoEnv(moto)

@@ -2,9 +2,9 @@ import { CreateRoleCommand } from '@aws-sdk/client-iam'
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
 import t from 'tap'
 import { build, testConfig, type LogCapture } from '../helpers/build.js'
-import { startFederation } from '../peers/federation.js'
-import { MOTO_ACCOUNT, startMoto, useMotoEnv } from '../peers/moto.js'
-import { startTokeninfo } from '../peers/tokeninfo.js'
+import { startFederation } from '../../dev/peers/federation.js'
+import { MOTO_ACCOUNT, startMoto, useMotoEnv } from '../../dev/peers/moto.js'
+import { startTokeninfo } from '../../dev/peers/tokeninfo.js'
 
 const moto = await startMoto()
 useMotoEnv(moto)

@@ -2,9 +2,9 @@ import { IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam'
 import t from 'tap'
 import { ConfigError, loadConfig } from '../../src/config.js'
 import { build, testConfig } from '../helpers/build.js'
-import { assumeRoleCalls } from '../peers/moto-calls.js'
-import { ARN_PREFIX, startMoto, useMotoEnv, startStrictMoto } from '../peers/moto.js'
-import { startTokeninfo } from '../peers/tokeninfo.js'
+import { assumeRoleCalls } from '../../dev/peers/moto-calls.js'
+import { ARN_PREFIX, startMoto, useMotoEnv, startStrictMoto } from '../../dev/peers/moto.js'
+import { startTokeninfo } from '../../dev/peers/tokeninfo.js'
 
 const moto = await startMoto()
 useMotoEnv(moto)

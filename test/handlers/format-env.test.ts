@@ -3,8 +3,8 @@ import { STSClient } from '@aws-sdk/client-sts'
 import t from 'tap'
 import { envLines, shellQuote } from '../../src/handlers/format-env.js'
 import { build, testConfig } from '../helpers/build.js'
-import { startMoto, useMotoEnv } from '../peers/moto.js'
-import { startTokeninfo } from '../peers/tokeninfo.js'
+import { startMoto, useMotoEnv } from '../../dev/peers/moto.js'
+import { startTokeninfo } from '../../dev/peers/tokeninfo.js'
 
 const SHELLS = ['bash', 'sh']
 

@@ -1,7 +1,7 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import t from 'tap'
-import { startMoto, useMotoEnv, startStrictMoto } from '../peers/moto.js'
-import { startTokeninfo } from '../peers/tokeninfo.js'
+import { startMoto, useMotoEnv, startStrictMoto } from '../../dev/peers/moto.js'
+import { startTokeninfo } from '../../dev/peers/tokeninfo.js'
 import { build, testConfig } from '../helpers/build.js'
 
 const moto = await startMoto()

@@ -5,8 +5,8 @@ import { loadConfig } from '../../src/config.js'
 import type { IamLike } from '../../src/policy/role-tags.js'
 import { build, testConfig } from '../helpers/build.js'
 import { countingIam } from '../helpers/counting-iam.js'
-import { ARN_PREFIX, MOTO_ACCOUNT, startMoto, useMotoEnv, type Moto } from '../peers/moto.js'
-import { startTokeninfo } from '../peers/tokeninfo.js'
+import { ARN_PREFIX, MOTO_ACCOUNT, startMoto, useMotoEnv, type Moto } from '../../dev/peers/moto.js'
+import { startTokeninfo } from '../../dev/peers/tokeninfo.js'
 
 const TAG = 'ro2key:teams'
 const moto = await startMoto()

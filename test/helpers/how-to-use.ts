@@ -4,8 +4,8 @@ import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startMoto, useMotoEnv, type Moto } from '../peers/moto.js'
-import { startTokeninfo, type TokeninfoPeer } from '../peers/tokeninfo.js'
+import { startMoto, useMotoEnv, type Moto } from '../../dev/peers/moto.js'
+import { startTokeninfo, type TokeninfoPeer } from '../../dev/peers/tokeninfo.js'
 import type { Env } from '../../src/config.js'
 import { build, testConfig } from './build.js'
 
