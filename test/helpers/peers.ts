@@ -50,8 +50,7 @@ export async function withPeers<O extends PeerOptions> (t: Teardown, opts: O = {
     await tokeninfo.stop()
     await moto.stop()
   })
-  const { AWS_REGION: region = 'us-east-1', AWS_ACCESS_KEY_ID: accessKeyId = '', AWS_SECRET_ACCESS_KEY: secretAccessKey = '' } = moto.env
-  const aws = { region, endpoint: moto.url, credentials: { accessKeyId, secretAccessKey } }
+  const aws = moto.clientConfig
   const track = <C extends { destroy: () => void }>(on: Teardown | undefined, client: C): C => {
     if (on) on.teardown(() => client.destroy())
     else clients.push(client)
