@@ -1,6 +1,6 @@
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
-import { buildMetricsServer } from './plugins/metrics.js'
+import { buildMetricsServer } from './metrics/plugin.js'
 import { createShutdown } from './shutdown.js'
 
 const SHUTDOWN_GRACE_MS = 10_000

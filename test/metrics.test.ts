@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildMetricsServer } from '../src/plugins/metrics.js'
+import { buildMetricsServer } from '../src/metrics/plugin.js'
 import { testConfig } from './helpers/build.js'
 import { withPeers } from './helpers/peers.js'
 

@@ -27,7 +27,8 @@ const TIMEOUT = /timed? ?out|TimeoutError|AbortError/i
 /** Classifies an upstream failure for the outcome label. */
 export function outcomeOf (err: unknown): Outcome {
   if (err instanceof AppError && err.statusCode < 500) return 'rejected'
-  const text = err instanceof Error ? `${err.name} ${err.message} ${err.cause instanceof Error ? err.cause.message : ''}` : ''
+  if (!(err instanceof Error)) return 'error'
+  const text = `${err.name} ${err.message} ${err.cause instanceof Error ? err.cause.message : ''}`
   return TIMEOUT.test(text) ? 'timeout' : 'error'
 }
 
@@ -35,11 +36,39 @@ export function outcomeOf (err: unknown): Outcome {
 export function createMetrics (): Metrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
-  const requests = new Counter({ name: 'ro2key_http_requests_total', help: 'HTTP requests by method, route template and status', labelNames: ['method', 'route', 'status'], registers: [registry] })
-  const duration = new Histogram({ name: 'ro2key_http_request_duration_seconds', help: 'HTTP request duration by route template', labelNames: ['route'], buckets: LATENCY_BUCKETS, registers: [registry] })
-  const issued = new Counter({ name: 'ro2key_credentials_issued_total', help: 'Credentials issued by role and granting team(s)', labelNames: ['role', 'team'], registers: [registry] })
-  const cache = new Counter({ name: 'ro2key_cache_lookups_total', help: 'Cache lookups by cache and result (hit or miss)', labelNames: ['cache', 'result'], registers: [registry] })
-  const upstream = new Histogram({ name: 'ro2key_upstream_duration_seconds', help: 'Upstream call latency by upstream and outcome', labelNames: ['upstream', 'outcome'], buckets: LATENCY_BUCKETS, registers: [registry] })
+  const registers = [registry]
+  const requests = new Counter({
+    name: 'ro2key_http_requests_total',
+    help: 'HTTP requests by method, route template and status',
+    labelNames: ['method', 'route', 'status'],
+    registers
+  })
+  const duration = new Histogram({
+    name: 'ro2key_http_request_duration_seconds',
+    help: 'HTTP request duration by route template',
+    labelNames: ['route'],
+    buckets: LATENCY_BUCKETS,
+    registers
+  })
+  const issued = new Counter({
+    name: 'ro2key_credentials_issued_total',
+    help: 'Credentials issued by role and granting team(s)',
+    labelNames: ['role', 'team'],
+    registers
+  })
+  const cache = new Counter({
+    name: 'ro2key_cache_lookups_total',
+    help: 'Cache lookups by cache and result (hit or miss)',
+    labelNames: ['cache', 'result'],
+    registers
+  })
+  const upstream = new Histogram({
+    name: 'ro2key_upstream_duration_seconds',
+    help: 'Upstream call latency by upstream and outcome',
+    labelNames: ['upstream', 'outcome'],
+    buckets: LATENCY_BUCKETS,
+    registers
+  })
   return {
     registry,
     request (method, route, status, seconds) {

@@ -1,10 +1,17 @@
 import underPressure from '@fastify/under-pressure'
-import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
 import { AppError } from '../errors.js'
 import { isOperational } from './exempt.js'
 
+export interface LoadSheddingOptions {
+  /** 0 turns load shedding off */
+  maxEventLoopDelayMs: number
+  sampleIntervalMs: number
+}
+
 /** 503 problem+json with Retry-After while the event loop is saturated; probes pass. */
-export async function installLoadShedding (app: FastifyInstance, maxEventLoopDelayMs: number, sampleIntervalMs: number): Promise<void> {
+export const loadShedding = fp<LoadSheddingOptions>(async function loadShedding (app, opts) {
+  const { maxEventLoopDelayMs, sampleIntervalMs } = opts
   if (maxEventLoopDelayMs === 0) return
   // Boot itself stalls the loop (module loading, spec compilation): the first samples after
   // it would shed the very first requests, so pressure counts only from two samples later.
@@ -19,4 +26,4 @@ export async function installLoadShedding (app: FastifyInstance, maxEventLoopDel
       throw new AppError('RO2KEY_OVERLOADED', { detail: 'ro2key is overloaded; try again shortly' })
     }
   })
-}
+}, { name: 'load-shedding', dependencies: ['error-handler'] })

@@ -1,11 +1,24 @@
 import rateLimit from '@fastify/rate-limit'
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
+import type { FastifyRequest, RouteOptions } from 'fastify'
+import fp from 'fastify-plugin'
 import { AppError } from '../errors.js'
 import { isOperational } from './exempt.js'
 
 const WINDOW_MS = 60_000
 
-interface LimitResult { isAllowed: boolean, isExceeded?: boolean, max?: number, remaining?: number, ttlInSeconds?: number }
+interface LimitResult {
+  isAllowed: boolean
+  isExceeded?: boolean
+  max?: number
+  remaining?: number
+  ttlInSeconds?: number
+}
+type Limiter = (req: FastifyRequest, opts?: { increment: boolean }) => Promise<LimitResult>
+
+export interface RateLimitOptions {
+  /** requests per minute and caller; 0 turns the limit off */
+  perMinute: number
+}
 
 /** Callers are counted by uid once the token is verified, by client IP before that. */
 export function rateLimitKey (request: FastifyRequest): string {
@@ -16,13 +29,19 @@ function tooMany (result: LimitResult): AppError {
   const retryAfter = String(Math.max(1, result.ttlInSeconds ?? 1))
   return new AppError('RO2KEY_RATE_LIMITED', {
     detail: `More than ${result.max ?? 0} requests a minute; retry after ${retryAfter} s`,
-    headers: { 'retry-after': retryAfter, 'x-ratelimit-limit': String(result.max ?? 0), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': retryAfter }
+    headers: {
+      'retry-after': retryAfter,
+      'x-ratelimit-limit': String(result.max ?? 0),
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': retryAfter
+    }
   })
 }
 
 function appendPreHandler (route: RouteOptions, hook: (request: FastifyRequest) => Promise<void>): void {
   const existing = route.preHandler
-  route.preHandler = [...(Array.isArray(existing) ? existing : existing ? [existing] : []), hook] as RouteOptions['preHandler']
+  const before = Array.isArray(existing) ? existing : existing ? [existing] : []
+  route.preHandler = [...before, hook] as RouteOptions['preHandler']
 }
 
 /**
@@ -31,12 +50,12 @@ function appendPreHandler (route: RouteOptions, hook: (request: FastifyRequest) 
  * the token service again; requests that end without a verified token count against the IP.
  * After the security handler (openapi-glue runs it as a route preHandler) a verified request
  * counts against its uid, so robots behind one NAT do not share a budget.
- * Must be installed before the routes are registered.
+ * Registered before the routes (the `routes` plugin depends on it): it hooks every route added later.
  */
-export async function installRateLimit (app: FastifyInstance, perMinute: number): Promise<void> {
+export const rateLimitPlugin = fp<RateLimitOptions>(async function rateLimitPlugin (app, { perMinute }) {
   if (perMinute === 0) return
   await app.register(rateLimit, { global: false, max: perMinute, timeWindow: WINDOW_MS })
-  const limiter = app.createRateLimit({ keyGenerator: rateLimitKey }) as (req: FastifyRequest, opts?: { increment: boolean }) => Promise<LimitResult>
+  const limiter = app.createRateLimit({ keyGenerator: rateLimitKey }) as Limiter
   app.addHook('onRequest', async (request) => {
     if (isOperational(request)) return
     const seen = await limiter(request, { increment: false })
@@ -53,4 +72,4 @@ export async function installRateLimit (app: FastifyInstance, perMinute: number)
     if (request.principal || isOperational(request)) return
     await limiter(request)
   })
-}
+}, { name: 'rate-limit', dependencies: ['error-handler', 'authentication'] })

@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify'
-import { assumeRoleInput } from '../aws/attribution.js'
-import type { AssumeRoleInput } from '../aws/sts.js'
-import type { Config } from '../config.js'
-import { AppError } from '../errors.js'
-import { authorize } from '../policy/authorize.js'
-import type { Allowed, Denied, Principal } from '../policy/decide.js'
-import type { RoleTags } from '../policy/role-tags.js'
+import { assumeRoleInput } from '../../aws/attribution.js'
+import type { AssumeRoleInput } from '../../aws/sts.js'
+import type { Config } from '../../config.js'
+import { AppError } from '../../errors.js'
+import { authorize } from '../../policy/authorize.js'
+import type { Allowed, Denied, Principal } from '../../policy/decide.js'
+import type { RoleTags } from '../../policy/role-tags.js'
 
 function denial (denied: Denied, roleName: string): AppError {
   switch (denied.reason) {
@@ -36,12 +36,17 @@ export interface Authorized {
  * then role tags) for the verified principal, a `denied` audit line and the matching AppError
  * when it says no. `audit` adds fields to that line.
  */
-export async function authorizeRequest (request: FastifyRequest, config: Config, roleTags: RoleTags | undefined, roleName: string, duration: number | undefined, audit: Record<string, unknown> = {}): Promise<Authorized> {
+export async function authorizeRequest (
+  request: FastifyRequest, config: Config, roleTags: RoleTags | undefined,
+  roleName: string, duration: number | undefined, audit: Record<string, unknown> = {}
+): Promise<Authorized> {
   const principal = request.principal
   if (!principal) throw new AppError('RO2KEY_INTERNAL', { detail: 'no principal' })
   const decision = await authorize(principal, { roleName, duration }, config.policy, config.arnPrefix, roleTags)
   if (!decision.allowed) {
-    request.log.info({ audit: { event: 'denied', uid: principal.uid, teams: decision.teams, role: roleName, reason: decision.reason, ...audit } }, 'request denied')
+    const { teams, reason } = decision
+    const denied = { event: 'denied', uid: principal.uid, teams, role: roleName, reason, ...audit }
+    request.log.info({ audit: denied }, 'request denied')
     throw denial(decision, roleName)
   }
   return { principal, decision, input: assumeRoleInput(decision, principal, config) }

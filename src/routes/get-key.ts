@@ -3,8 +3,8 @@ import type { components, operations } from '../api/schema.js'
 import type { CredentialCache } from '../aws/credential-cache.js'
 import type { Config } from '../config.js'
 import type { RoleTags } from '../policy/role-tags.js'
-import { authorizeRequest, grantAudit } from './authorize.js'
-import { formatCredentials } from './format-env.js'
+import { authorizeRequest, grantAudit } from './shared/authorize-request.js'
+import { formatCredentials } from './shared/format-env.js'
 
 type Params = operations['getKey']['parameters']['path']
 type Query = NonNullable<operations['getKey']['parameters']['query']>

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process'
 import { STSClient } from '@aws-sdk/client-sts'
 import t from 'tap'
-import { envLines, shellQuote } from '../../src/handlers/format-env.js'
-import { testConfig } from '../helpers/build.js'
-import { withPeers } from '../helpers/peers.js'
+import { envLines, shellQuote } from '../../../src/routes/shared/format-env.js'
+import { testConfig } from '../../helpers/build.js'
+import { withPeers } from '../../helpers/peers.js'
 
 const SHELLS = ['bash', 'sh']
 

@@ -1,11 +1,18 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify'
-import type { Metrics } from '../metrics/metrics.js'
+import fp from 'fastify-plugin'
+import type { Metrics } from './metrics.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** the metrics seam: handlers and clients record through it */
     metrics: Metrics
   }
+}
+
+export interface MetricsOptions {
+  metrics: Metrics
+  /** METRICS_PORT is set: /metrics is served by buildMetricsServer, not by the app */
+  separatePort: boolean
 }
 
 /** The route label: the template Fastify matched, never the raw URL (it may hold anything). */
@@ -21,13 +28,13 @@ function addMetricsRoute (app: FastifyInstance, metrics: Metrics): void {
 }
 
 /** Decorates app.metrics, counts every response, and serves /metrics unless it has its own port. */
-export function installMetrics (app: FastifyInstance, metrics: Metrics, separatePort: boolean): void {
+export const metricsPlugin = fp<MetricsOptions>(async function metricsPlugin (app, { metrics, separatePort }) {
   app.decorate('metrics', metrics)
   app.addHook('onResponse', async (request, reply) => {
     metrics.request(request.method, routeLabel(request), reply.statusCode, reply.elapsedTime / 1000)
   })
   if (!separatePort) addMetricsRoute(app, metrics)
-}
+}, { name: 'metrics' })
 
 /** A bare server for METRICS_PORT: only GET /metrics (keep it off the public network). */
 export async function buildMetricsServer (metrics: Metrics, logger: FastifyBaseLogger): Promise<FastifyInstance> {

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { createGetReady, type Readiness } from '../../src/plugins/readiness.js'
+import type { Readiness } from '../../src/plugins/readiness.js'
+import { createGetReady } from '../../src/routes/ready.js'
 import { build } from '../helpers/build.js'
 
 t.test('/ready: 200 once booted; 503 with Retry-After while draining, /health and routes still served', async (t) => {

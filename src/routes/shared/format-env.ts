@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify'
-import type { components } from '../api/schema.js'
+import type { components } from '../../api/schema.js'
 
 type Credentials = components['schemas']['Credentials']
 
@@ -23,7 +23,9 @@ export function envLines (credentials: Credentials): string {
 }
 
 /** Answers with the credentials in the format the caller asked for (`json` by default). */
-export function formatCredentials (format: string | undefined, credentials: Credentials, reply: FastifyReply): Credentials | string {
+export function formatCredentials (
+  format: string | undefined, credentials: Credentials, reply: FastifyReply
+): Credentials | string {
   if (format !== 'env') return credentials
   reply.type(ENV_CONTENT_TYPE)
   return envLines(credentials)

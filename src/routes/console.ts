@@ -6,7 +6,7 @@ import { createSessionDurationCheck } from '../aws/role-chaining.js'
 import { assumeRole, type StsLike } from '../aws/sts.js'
 import type { Config } from '../config.js'
 import type { RoleTags } from '../policy/role-tags.js'
-import { authorizeRequest, grantAudit } from './authorize.js'
+import { authorizeRequest, grantAudit } from './shared/authorize-request.js'
 
 type Params = operations['getConsole']['parameters']['path']
 type Query = NonNullable<operations['getConsole']['parameters']['query']>
@@ -16,10 +16,14 @@ export type GetConsoleRequest = FastifyRequest<{ Params: Params, Querystring: Qu
 /** GET /console/{role_name}: the /get_key authorization, then an AWS console sign-in URL (JSON or 302). */
 export function createGetConsole (config: Config, sts: StsLike, federation: Federation, roleTags?: RoleTags) {
   const mayRequestSessionDuration = createSessionDurationCheck(config.console.sessionDuration, sts)
-  return async function getConsole (request: GetConsoleRequest, reply: FastifyReply): Promise<ConsoleSession | FastifyReply> {
+  return async function getConsole (
+    request: GetConsoleRequest, reply: FastifyReply
+  ): Promise<ConsoleSession | FastifyReply> {
     const roleName = request.params.role_name
     const destination = consoleDestination(request.query.destination, config.partition)
-    const authorized = await authorizeRequest(request, config, roleTags, roleName, request.query.duration, { via: 'console' })
+    const authorized = await authorizeRequest(request, config, roleTags, roleName, request.query.duration, {
+      via: 'console'
+    })
     const vended = await assumeRole(sts, authorized.input)
     const sessionDuration = await mayRequestSessionDuration() ? authorized.decision.duration : undefined
     const signinToken = await federation.signinToken(vended, sessionDuration)

@@ -1,0 +1,121 @@
+import { IAMClient } from '@aws-sdk/client-iam'
+import { STSClient } from '@aws-sdk/client-sts'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Dispatcher } from 'undici'
+import { cachingVerifier } from './auth/cache.js'
+import { createTokenVerifier } from './auth/select.js'
+import { timedVerifier } from './auth/timed-verifier.js'
+import type { TokenVerifier } from './auth/verifier.js'
+import { guardAws } from './aws/aws-guard.js'
+import { createCredentialCache, type CredentialCache } from './aws/credential-cache.js'
+import { createFederation, type Federation } from './aws/federation.js'
+import { assumeRole, type StsLike } from './aws/sts.js'
+import type { Config } from './config.js'
+import { createUpstreamDispatcher } from './http/upstream-dispatcher.js'
+import { createMetrics, type Metrics } from './metrics/metrics.js'
+import { createRoleTags, type IamLike, type RoleTags } from './policy/role-tags.js'
+
+/** Outside dependencies of the services; each defaults to the real one. */
+export interface ServiceDeps {
+  sts?: StsLike
+  /** IAM, for ROLE_TEAMS_TAG */
+  iam?: IamLike
+  verifier?: TokenVerifier
+  /** undici dispatcher for the token service and the AWS federation endpoint */
+  dispatcher?: Dispatcher
+  /** seconds since the epoch */
+  now?: () => number
+  /** metrics registry and seam; a fresh one per app by default */
+  metrics?: Metrics
+}
+
+/** What the routes and plugins use; `close()` releases the clients ro2key made (not the injected ones). */
+export interface Services {
+  metrics: Metrics
+  /** STS with a deadline and metrics */
+  sts: StsLike
+  /** IAM role tags when ROLE_TEAMS_TAG is set */
+  roleTags: RoleTags | undefined
+  /** the token verifier behind the token cache */
+  verifier: TokenVerifier
+  credentials: CredentialCache
+  federation: Federation
+  close (): Promise<void>
+}
+
+const STS_CONNECT_TIMEOUT_MS = 2000
+
+// Endpoint, credentials and retries come from the SDK's own settings
+// (AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL_IAM, the default credential chain, AWS_MAX_ATTEMPTS).
+function awsClientOptions (config: Config) {
+  return {
+    region: config.awsRegion,
+    requestHandler: { connectionTimeout: STS_CONNECT_TIMEOUT_MS, requestTimeout: config.limits.stsTimeoutMs }
+  }
+}
+
+function roleTagsFor (
+  config: Config, iam: IamLike | undefined, metrics: Metrics, now: () => number
+): RoleTags | undefined {
+  if (config.roleTeamsTag === undefined || iam === undefined) return undefined
+  return createRoleTags({
+    iam: guardAws(iam, 'iam', config.limits.stsTimeoutMs, metrics),
+    tagKey: config.roleTeamsTag,
+    ttl: config.roleTagsTtl,
+    arnPrefix: config.arnPrefix,
+    now: () => Math.floor(now())
+  })
+}
+
+function verifierFor (
+  config: Config, deps: ServiceDeps, dispatcher: Dispatcher, metrics: Metrics, now: () => number,
+  logger: FastifyBaseLogger
+): TokenVerifier {
+  const inner = deps.verifier ?? createTokenVerifier(config, {
+    dispatcher,
+    now: () => Math.floor(now()),
+    logger,
+    instrument: (upstream, verifier) => timedVerifier(verifier, metrics, upstream)
+  })
+  return cachingVerifier(inner, {
+    ttlSeconds: config.tokenCacheTtl,
+    maxEntries: config.tokenCacheMaxEntries,
+    now,
+    onLookup: (outcome) => metrics.cacheLookup('token', outcome !== 'miss')
+  })
+}
+
+function federationFor (config: Config, dispatcher: Dispatcher, metrics: Metrics): Federation {
+  const raw = createFederation({ url: config.console.federationUrl, timeoutMs: config.console.timeoutMs, dispatcher })
+  return {
+    ...raw,
+    signinToken: (...args) => metrics.timeUpstream('federation', () => raw.signinToken(...args))
+  }
+}
+
+/** The composition root: every client, cache and verifier ro2key uses, built once from config. */
+export function createServices (config: Config, deps: ServiceDeps & { logger: FastifyBaseLogger }): Services {
+  const metrics = deps.metrics ?? createMetrics()
+  const now = deps.now ?? (() => Date.now() / 1000)
+  const ownSts = deps.sts ? undefined : new STSClient(awsClientOptions(config))
+  const ownIam = deps.iam || config.roleTeamsTag === undefined ? undefined : new IAMClient(awsClientOptions(config))
+  const ownDispatcher = deps.dispatcher ? undefined : createUpstreamDispatcher(config.tokeninfoTimeoutMs)
+  const dispatcher = deps.dispatcher ?? ownDispatcher as Dispatcher
+  const sts = guardAws(deps.sts ?? ownSts as STSClient, 'sts', config.limits.stsTimeoutMs, metrics)
+  return {
+    metrics,
+    sts,
+    roleTags: roleTagsFor(config, deps.iam ?? ownIam, metrics, now),
+    verifier: verifierFor(config, deps, dispatcher, metrics, now, deps.logger),
+    credentials: createCredentialCache({
+      assume: (input) => assumeRole(sts, input),
+      maxAgeSeconds: config.credentialCacheMaxAge,
+      maxEntries: config.credentialCacheMaxEntries,
+      now
+    }),
+    federation: federationFor(config, dispatcher, metrics),
+    async close () {
+      await Promise.all([ownSts?.destroy(), ownIam?.destroy(), ownDispatcher?.close()])
+    }
+  }
+}
