@@ -9,9 +9,9 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { freePort } from '../test/peers/free-port.js'
-import { ARN_PREFIX, MOTO_ACCOUNT, startMoto } from '../test/peers/moto.js'
-import { startTokeninfo } from '../test/peers/tokeninfo.js'
+import { freePort } from '../dev/peers/free-port.js'
+import { ARN_PREFIX, MOTO_ACCOUNT, startMoto } from '../dev/peers/moto.js'
+import { startTokeninfo } from '../dev/peers/tokeninfo.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const ROLE = 'S3MintReadOnly'

@@ -4,18 +4,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { build, testConfig } from './helpers/build.js'
-import { startMoto, useMotoEnv } from './peers/moto.js'
-import { startTokeninfo } from './peers/tokeninfo.js'
+import { testConfig } from './helpers/build.js'
+import { withPeers } from './helpers/peers.js'
 
 // The real aws CLI (v1, botocore) against the real app on loopback, with moto for STS: the
 // README's ~/.aws/config and container snippets, run as written.
 
-const moto = await startMoto()
-useMotoEnv(moto)
-const tokeninfo = await startTokeninfo()
-t.teardown(async () => { await tokeninfo.stop(); await moto.stop() })
-await moto.createRole('S3MintReadOnly')
+const { moto, tokeninfo, build } = await withPeers(t, { roles: ['S3MintReadOnly'] })
 
 const TOKEN = `tok-mint-${randomUUID()}`
 const OTHER_TOKEN = `tok-robotx-${randomUUID()}`

@@ -1,17 +1,11 @@
 import t from 'tap'
-import { startMoto, useMotoEnv } from './peers/moto.js'
-import { startTokeninfo } from './peers/tokeninfo.js'
-import { build } from './helpers/build.js'
-import { fuzzConfig, runFuzz } from './fuzz/run.js'
+import { withPeers } from './helpers/peers.js'
+import { fuzzConfig, runFuzz } from '../dev/fuzz/run.js'
 
 // 2 000 generated hostile requests against the real app, tokeninfo peer and moto.
 // `npm run fuzz` runs the same generator for 10 000 or more.
 const COUNT = 2000
-const moto = await startMoto()
-useMotoEnv(moto)
-const tokeninfo = await startTokeninfo()
-t.teardown(async () => { await tokeninfo.stop(); await moto.stop() })
-await moto.createRole('S3MintReadOnly')
+const { tokeninfo, build } = await withPeers(t, { roles: ['S3MintReadOnly'] })
 // team mint (TEST_POLICY): roles S3MintReadOnly and S3Mint*, max_duration 3600
 const setup = { validToken: 'tok-fuzz-valid-4711', allowedRole: 'S3MintReadOnly', allowedPattern: /^S3Mint[A-Za-z0-9_+=,.@-]{0,58}$/, maxDurationS: 3600 }
 tokeninfo.add(setup.validToken, { uid: 'stups_mint-sync' })

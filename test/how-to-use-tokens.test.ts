@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { ASSUMED, EXIT, scriptBench } from './helpers/how-to-use.js'
-import { freePort } from './peers/free-port.js'
-import { startOidc } from './peers/oidc.js'
+import { freePort } from '../dev/peers/free-port.js'
+import { startOidc } from '../dev/peers/oidc.js'
 
 // how_to_use.sh's token sources (OAUTH2_TOKEN_FILE, the client-credentials grant against
 // oidc-provider, a Berry-style CREDENTIALS_DIR) and its bounded retries.

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { ASSUMED, EXIT, SCRIPT, scriptBench, which } from './helpers/how-to-use.js'
-import { freePort } from './peers/free-port.js'
+import { freePort } from '../dev/peers/free-port.js'
 
 // how_to_use.sh with OAUTH2_TOKEN: running a command, export lines, refusals, usage, argv
 // hygiene, its few dependencies. Token sources and retries: how-to-use-tokens.test.ts.

@@ -6,7 +6,7 @@ import { buildApp } from '../src/app.js'
 import { groupCommitDestination, logWritten } from '../src/log-destination.js'
 import { loggerOptions } from '../src/log.js'
 import { testConfig } from './helpers/build.js'
-import { startTokeninfo } from './peers/tokeninfo.js'
+import { startTokeninfo } from '../dev/peers/tokeninfo.js'
 
 const turn = async (): Promise<void> => await new Promise((resolve) => setImmediate(resolve))
 

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process'
 import { request } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
-import { freePort } from './peers/free-port.js'
-import { startTokeninfo } from './peers/tokeninfo.js'
+import { freePort } from '../dev/peers/free-port.js'
+import { startTokeninfo } from '../dev/peers/tokeninfo.js'
 
 /** Runs src/main.ts as the real process, with only the given env. */
 async function run (env: Record<string, string>): Promise<{ code: number | null, stderr: string }> {

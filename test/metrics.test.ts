@@ -1,15 +1,9 @@
 import t from 'tap'
 import { buildMetricsServer } from '../src/metrics/plugin.js'
-import { startMoto, useMotoEnv } from './peers/moto.js'
-import { startTokeninfo } from './peers/tokeninfo.js'
-import { build, testConfig } from './helpers/build.js'
+import { testConfig } from './helpers/build.js'
+import { withPeers } from './helpers/peers.js'
 
-const moto = await startMoto()
-useMotoEnv(moto)
-const tokeninfo = await startTokeninfo()
-t.teardown(async () => { await tokeninfo.stop(); await moto.stop() })
-await moto.createRole('S3MintReadOnly')
-tokeninfo.add('tok-metrics-secret', { uid: 'stups_mint-sync' })
+const { tokeninfo, build } = await withPeers(t, { roles: ['S3MintReadOnly'], tokens: { 'tok-metrics-secret': { uid: 'stups_mint-sync' } } })
 const config = testConfig({ TOKENINFO_URL: tokeninfo.url })
 const headers = { authorization: 'Bearer tok-metrics-secret' }
 

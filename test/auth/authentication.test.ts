@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { StsLike } from '../../src/aws/sts.js'
-import { startTokeninfo } from '../peers/tokeninfo.js'
+import { startTokeninfo } from '../../dev/peers/tokeninfo.js'
 import { build, testConfig } from '../helpers/build.js'
 
 const tokeninfo = await startTokeninfo()

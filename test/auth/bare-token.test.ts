@@ -6,7 +6,7 @@ import { bearerToken, isBareToken } from '../../src/auth/bearer.js'
 import type { TokenVerifier } from '../../src/auth/verifier.js'
 import type { StsLike } from '../../src/aws/sts.js'
 import { build, testConfig } from '../helpers/build.js'
-import { startTokeninfo } from '../peers/tokeninfo.js'
+import { startTokeninfo } from '../../dev/peers/tokeninfo.js'
 
 // AWS SDKs copy AWS_CONTAINER_AUTHORIZATION_TOKEN (or the token file's content) verbatim into
 // the Authorization header, so a user who stores the raw token sends `Authorization: <token>`.

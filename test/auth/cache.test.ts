@@ -4,7 +4,7 @@ import type { TokenVerifier } from '../../src/auth/verifier.js'
 import { AppError } from '../../src/errors.js'
 import type { Principal } from '../../src/policy/decide.js'
 import type { StsLike } from '../../src/aws/sts.js'
-import { startTokeninfo } from '../peers/tokeninfo.js'
+import { startTokeninfo } from '../../dev/peers/tokeninfo.js'
 import { build, testConfig } from '../helpers/build.js'
 
 const principal = (uid: string, expiresAt?: number): Principal => ({ uid, realm: '/services', scopes: [], teams: ['mint'], expiresAt })

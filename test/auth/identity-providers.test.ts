@@ -1,21 +1,16 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto'
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
 import t from 'tap'
 import { ConfigError, loadConfig } from '../../src/config/index.js'
-import { build, testConfig } from '../helpers/build.js'
+import { testConfig } from '../helpers/build.js'
 import { claims, craft, eddsa, es256, hs256, rogueKey, rs256, unsigned } from '../helpers/jwt.js'
-import { startMoto, useMotoEnv } from '../peers/moto.js'
-import { startOidc } from '../peers/oidc.js'
-import { startTokeninfo } from '../peers/tokeninfo.js'
+import { withPeers } from '../helpers/peers.js'
 
-const moto = await startMoto()
-useMotoEnv(moto)
-const oidc = await startOidc()
-const tokeninfo = await startTokeninfo()
-t.teardown(async () => { await oidc.stop(); await tokeninfo.stop(); await moto.stop() })
-await moto.createRole('S3MintReadOnly')
-await moto.createRole('BillingReports')
-tokeninfo.add('zalando-style-token', { uid: 'robot-x' })
+const { oidc, tokeninfo, build, stsClient } = await withPeers(t, {
+  roles: ['S3MintReadOnly', 'BillingReports'],
+  tokens: { 'zalando-style-token': { uid: 'robot-x' } },
+  oidc: true
+})
 
 const SECRET = oidc.introspector.clientSecret
 const JWT_ENV = { JWT_ISSUER: oidc.issuer, JWT_AUDIENCE: oidc.audience, JWKS_URL: oidc.jwksUrl }
@@ -32,8 +27,7 @@ t.test('JWT mode: an oidc-provider access token gets working credentials', async
   const res = await app.inject({ url: URL_MINT, headers: bearer(token) })
   t.equal(res.statusCode, 200)
   const body = res.json()
-  const sts = new STSClient({ credentials: { accessKeyId: body.AccessKeyId, secretAccessKey: body.SecretAccessKey, sessionToken: body.SessionToken } })
-  t.teardown(() => sts.destroy())
+  const sts = stsClient(t, { credentials: { accessKeyId: body.AccessKeyId, secretAccessKey: body.SecretAccessKey, sessionToken: body.SessionToken } })
   t.match((await sts.send(new GetCallerIdentityCommand({}))).Arn, /:assumed-role\/S3MintReadOnly\/robot-mint$/)
   t.match(logs.audits(), [{ uid: 'robot-mint', teams: ['mint'], role: 'S3MintReadOnly' }])
   t.notOk(logs.text.includes(token), 'token not logged')

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import t from 'tap'
 import { Agent } from 'undici'
 import { algsFor, createJwksStore, parseJwks } from '../../src/auth/jwks.js'
-import { startOidc } from '../peers/oidc.js'
+import { startOidc } from '../../dev/peers/oidc.js'
 
 const oidc = await startOidc()
 const dispatcher = new Agent()

@@ -1,13 +1,8 @@
 import t from 'tap'
-import { build, testConfig } from '../helpers/build.js'
-import { startMoto, useMotoEnv } from '../peers/moto.js'
-import { startOidc } from '../peers/oidc.js'
+import { testConfig } from '../helpers/build.js'
+import { withPeers } from '../helpers/peers.js'
 
-const moto = await startMoto()
-useMotoEnv(moto)
-const oidc = await startOidc()
-t.teardown(async () => { await oidc.stop(); await moto.stop() })
-await moto.createRole('S3MintReadOnly')
+const { oidc, build } = await withPeers(t, { roles: ['S3MintReadOnly'], oidc: true })
 
 const N = 20
 const URL_MINT = '/get_key/S3MintReadOnly'

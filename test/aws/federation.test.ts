@@ -2,7 +2,7 @@ import t from 'tap'
 import { Agent } from 'undici'
 import { createFederation } from '../../src/aws/federation.js'
 import { AppError } from '../../src/errors.js'
-import { startFederation, type FederationFault } from '../peers/federation.js'
+import { startFederation, type FederationFault } from '../../dev/peers/federation.js'
 
 const peer = await startFederation()
 const dispatcher = new Agent()

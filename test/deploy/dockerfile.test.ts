@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { basename, join, posix } from 'node:path'
 import t from 'tap'
 import { assignments, last, lintDockerfile, parseDockerfile, type Instruction, type Stage } from '../helpers/dockerfile.js'
-import { freePort } from '../peers/free-port.js'
+import { freePort } from '../../dev/peers/free-port.js'
 
 // The runtime-stage rebuild compiles and installs: minutes on a machine shared by many jobs.
 t.setTimeout(300_000)

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-iam'
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
 import t from 'tap'
-import { MOTO_ACCOUNT, startMoto } from '../peers/moto.js'
+import { MOTO_ACCOUNT, startMoto } from '../../dev/peers/moto.js'
 
 // moto plus four aws CLI runs: seconds on a quiet machine, minutes on one shared by many jobs.
 t.setTimeout(300_000)

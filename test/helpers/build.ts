@@ -5,7 +5,8 @@ import { buildApp, type Deps } from '../../src/app.js'
 import { loadConfig, type Config, type Env } from '../../src/config/index.js'
 import { loggerOptions } from '../../src/log.js'
 import { buildPolicy } from '../../src/policy/policy-file.js'
-import { ARN_PREFIX } from '../peers/moto.js'
+import { ARN_PREFIX } from '../../dev/peers/moto.js'
+import { TEST_POLICY_DOCUMENT } from '../../dev/test-policy.js'
 
 interface Teardown { teardown (fn: () => unknown): void }
 
@@ -22,14 +23,7 @@ export class LogCapture extends Writable {
   audits (): Array<Record<string, any>> { return this.records().filter((r) => r.audit).map((r) => ({ ...r.audit, reqId: r.reqId })) }
 }
 
-export const TEST_POLICY = buildPolicy({
-  teams: {
-    mint: { roles: ['S3MintReadOnly', 'S3Mint*'], max_duration: 3600 },
-    billing: { roles: ['Billing*'] },
-    shortlived: { roles: ['Short*'], max_duration: 1800 }
-  },
-  members: { 'stups_mint-sync': 'mint', 'robot-x': ['mint', 'billing'] }
-}, 'test policy')
+export const TEST_POLICY = buildPolicy(TEST_POLICY_DOCUMENT, 'test policy')
 
 /** Config as data; env-shaped overrides go through the real loader for realism. */
 export function testConfig (env: Env = {}): Config {

@@ -4,10 +4,11 @@ import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startMoto, useMotoEnv, type Moto } from '../peers/moto.js'
-import { startTokeninfo, type TokeninfoPeer } from '../peers/tokeninfo.js'
+import type { Moto } from '../../dev/peers/moto.js'
+import type { TokeninfoPeer } from '../../dev/peers/tokeninfo.js'
 import type { Env } from '../../src/config/index.js'
-import { build, testConfig } from './build.js'
+import { testConfig } from './build.js'
+import { withPeers } from './peers.js'
 
 // how_to_use.sh against the real app listening on loopback, moto behind it, and the real
 // aws CLI (v1; it honours AWS_ENDPOINT_URL_STS but wants AWS_DEFAULT_REGION, not AWS_REGION).
@@ -41,14 +42,8 @@ interface Teardown { teardown (fn: () => unknown): void }
 
 /** moto, tokeninfo and the real app (config `configEnv` on top) on loopback, and a runner for how_to_use.sh against them. */
 export async function scriptBench (t: Teardown, configEnv: Env = {}): Promise<ScriptBench> {
-  const moto = await startMoto()
-  useMotoEnv(moto)
-  const tokeninfo = await startTokeninfo()
-  t.teardown(async () => { await tokeninfo.stop(); await moto.stop() })
-  await moto.createRole('S3MintReadOnly')
-
   const TOKEN = `tok-mint-${randomUUID()}`
-  tokeninfo.add(TOKEN, { uid: 'stups_mint-sync', scope: ['uid', 'ro2key'] })
+  const { moto, tokeninfo, build } = await withPeers(t, { roles: ['S3MintReadOnly'], tokens: { [TOKEN]: { uid: 'stups_mint-sync', scope: ['uid', 'ro2key'] } } })
   const { app } = await build(t, testConfig({ TOKENINFO_URL: tokeninfo.url, ...configEnv }))
   const RO2KEY_URL = await app.listen({ host: '127.0.0.1', port: 0 })
 

@@ -2,7 +2,7 @@ import { CreateRoleCommand, IAMClient, TagRoleCommand } from '@aws-sdk/client-ia
 import t from 'tap'
 import { createRoleTags, mapIamError, rolePath, teamsOfRole, teamsOfTag } from '../../src/policy/role-tags.js'
 import { countingIam } from '../helpers/counting-iam.js'
-import { ARN_PREFIX, MOTO_ACCOUNT, startMoto, type Moto, startStrictMoto } from '../peers/moto.js'
+import { ARN_PREFIX, MOTO_ACCOUNT, startMoto, type Moto, startStrictMoto } from '../../dev/peers/moto.js'
 
 const TAG = 'ro2key:teams'
 const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MOTO_ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] })

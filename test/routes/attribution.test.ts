@@ -1,23 +1,18 @@
-import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts'
+import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts'
 import t from 'tap'
-import { build, testConfig } from '../helpers/build.js'
-import { startMoto, useMotoEnv, startStrictMoto } from '../peers/moto.js'
-import { startTokeninfo } from '../peers/tokeninfo.js'
+import { testConfig } from '../helpers/build.js'
+import { withPeers } from '../helpers/peers.js'
+import { startStrictMoto } from '../../dev/peers/moto.js'
 
-const moto = await startMoto()
-useMotoEnv(moto)
-const tokeninfo = await startTokeninfo()
-t.teardown(async () => { await tokeninfo.stop(); await moto.stop() })
-await moto.createRole('S3MintReadOnly')
+const { tokeninfo, build, stsClient } = await withPeers(t, { roles: ['S3MintReadOnly'] })
 tokeninfo.add('tok-odd', { uid: 'robot/with spaces', team: 'mint', realm: '/services' })
 
 const bearer = { authorization: 'Bearer tok-odd' }
 const ALL_ON = { SOURCE_IDENTITY: 'true', SESSION_TAGS: 'true', TRANSITIVE_TAGS: 'true' }
 
-/** The real STS client (endpoint from AWS_ENDPOINT_URL_STS unless given), keeping the AssumeRole requests it sends. */
+/** The real STS client (at moto unless told otherwise), keeping the AssumeRole requests it sends. */
 function capturingSts (t: { teardown: (fn: () => unknown) => void }, config: STSClientConfig = {}): { sts: STSClient, sent: URLSearchParams[] } {
-  const sts = new STSClient({ region: 'us-east-1', ...config })
-  t.teardown(() => sts.destroy())
+  const sts = stsClient(t, config)
   const sent: URLSearchParams[] = []
   sts.middlewareStack.add((next) => async (args) => {
     const body = (args.request as { body?: unknown }).body

@@ -1,19 +1,15 @@
 import { CreateRoleCommand } from '@aws-sdk/client-iam'
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
+import { AssumeRoleCommand } from '@aws-sdk/client-sts'
 import t from 'tap'
-import { build, testConfig, type LogCapture } from '../helpers/build.js'
-import { startFederation } from '../peers/federation.js'
-import { MOTO_ACCOUNT, startMoto, useMotoEnv } from '../peers/moto.js'
-import { startTokeninfo } from '../peers/tokeninfo.js'
+import { testConfig, type LogCapture } from '../helpers/build.js'
+import { withPeers } from '../helpers/peers.js'
+import { startFederation } from '../../dev/peers/federation.js'
+import { MOTO_ACCOUNT } from '../../dev/peers/moto.js'
 
-const moto = await startMoto()
-useMotoEnv(moto)
-const tokeninfo = await startTokeninfo()
+const { moto, tokeninfo, build, sts: ownSts, stsClient } = await withPeers(t, { roles: ['S3MintReadOnly', 'BillingReports'] })
 // The peer checks every session's credentials with moto, as AWS checks them with STS.
 const federation = await startFederation({ stsUrl: moto.url })
-t.teardown(async () => { await federation.stop(); await tokeninfo.stop(); await moto.stop() })
-await moto.createRole('S3MintReadOnly')
-await moto.createRole('BillingReports')
+t.teardown(async () => { await federation.stop() })
 
 const config = testConfig({ TOKENINFO_URL: tokeninfo.url, FEDERATION_URL: federation.url })
 tokeninfo.add('tok-mint', { uid: 'stups_mint-sync', scope: ['uid'] })
@@ -137,7 +133,7 @@ t.test('partition defaults: aws-cn and aws-us-gov consoles', async (t) => {
     // moto keeps sessions per region; the partition's endpoint checks them in its default region
     federation.stsRegion = partitioned.awsRegion
     t.teardown(() => { federation.stsRegion = 'us-east-1' })
-    const { app, logs } = await build(t, partitioned)
+    const { app, logs } = await build(t, partitioned, { sts: stsClient(t, { region: partitioned.awsRegion }) })
     const res = await app.inject({ url: '/console/S3MintReadOnly', headers: bearer('tok-mint') })
     t.equal(res.statusCode, 200, partition)
     t.equal(new URL(res.json().url).searchParams.get('Destination'), home, `${partition}: its console home`)
@@ -238,16 +234,13 @@ t.test('federation endpoint in trouble: 502/503 with Retry-After, no secret anyw
 t.test('role chaining: SessionDuration only when ro2key itself is not a role', async (t) => {
   // ro2key runs on role credentials (as on an instance profile): what it vends is role-chained.
   await moto.createRole('ro2key-instance')
-  const sts = new STSClient({ region: 'us-east-1' })
-  t.teardown(() => sts.destroy())
-  const own = (await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MOTO_ACCOUNT}:role/ro2key-instance`, RoleSessionName: 'i-0abc', DurationSeconds: 3600 }))).Credentials
-  const saved = { ...process.env }
-  t.teardown(() => { process.env = saved; federation.roleChained = false })
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: own?.AccessKeyId, AWS_SECRET_ACCESS_KEY: own?.SecretAccessKey, AWS_SESSION_TOKEN: own?.SessionToken })
+  const own = (await ownSts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MOTO_ACCOUNT}:role/ro2key-instance`, RoleSessionName: 'i-0abc', DurationSeconds: 3600 }))).Credentials
+  t.teardown(() => { federation.roleChained = false })
+  const chained = { sts: stsClient(t, { credentials: { accessKeyId: own?.AccessKeyId ?? '', secretAccessKey: own?.SecretAccessKey ?? '', sessionToken: own?.SessionToken } }) }
   federation.roleChained = true
 
   await t.test('auto: detected, not sent, the sign-in works', async (t) => {
-    const { app, logs } = await build(t, config)
+    const { app, logs } = await build(t, config, chained)
     const res = await app.inject({ url: '/console/S3MintReadOnly', headers: bearer('tok-mint') })
     t.equal(res.statusCode, 200)
     t.equal(federation.requests.at(-1)?.sessionDuration, null, 'no SessionDuration sent')
@@ -256,7 +249,7 @@ t.test('role chaining: SessionDuration only when ro2key itself is not a role', a
   })
 
   await t.test('always: AWS refuses, ro2key says 502 and tells the operator', async (t) => {
-    const { app, logs } = await build(t, testConfig({ TOKENINFO_URL: tokeninfo.url, FEDERATION_URL: federation.url, CONSOLE_SESSION_DURATION: 'always' }))
+    const { app, logs } = await build(t, testConfig({ TOKENINFO_URL: tokeninfo.url, FEDERATION_URL: federation.url, CONSOLE_SESSION_DURATION: 'always' }), chained)
     const res = await app.inject({ url: '/console/S3MintReadOnly', headers: bearer('tok-mint') })
     t.equal(res.statusCode, 502)
     t.equal(res.headers['retry-after'], '5')
@@ -265,7 +258,7 @@ t.test('role chaining: SessionDuration only when ro2key itself is not a role', a
   })
 
   await t.test('never: not sent', async (t) => {
-    const { app } = await build(t, testConfig({ TOKENINFO_URL: tokeninfo.url, FEDERATION_URL: federation.url, CONSOLE_SESSION_DURATION: 'never' }))
+    const { app } = await build(t, testConfig({ TOKENINFO_URL: tokeninfo.url, FEDERATION_URL: federation.url, CONSOLE_SESSION_DURATION: 'never' }), chained)
     const res = await app.inject({ url: '/console/S3MintReadOnly', headers: bearer('tok-mint') })
     t.equal(res.statusCode, 200)
     t.equal(federation.requests.at(-1)?.sessionDuration, null)
@@ -273,11 +266,7 @@ t.test('role chaining: SessionDuration only when ro2key itself is not a role', a
 })
 
 t.test('STS trouble comes before the federation endpoint: 503, nothing sent to it', async (t) => {
-  const saved = process.env.AWS_ENDPOINT_URL_STS
-  t.teardown(() => { process.env.AWS_ENDPOINT_URL_STS = saved; delete process.env.AWS_MAX_ATTEMPTS })
-  process.env.AWS_ENDPOINT_URL_STS = 'http://127.0.0.1:9'
-  process.env.AWS_MAX_ATTEMPTS = '1'
-  const { app } = await build(t, config)
+  const { app } = await build(t, config, { sts: stsClient(t, { endpoint: 'http://127.0.0.1:9', maxAttempts: 1 }) })
   const before = federation.calls
   const res = await app.inject({ url: '/console/S3MintReadOnly', headers: bearer('tok-mint') })
   t.equal(res.statusCode, 503)

@@ -1,16 +1,12 @@
 import { IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam'
 import t from 'tap'
 import { ConfigError, loadConfig } from '../../src/config/index.js'
-import { build, testConfig } from '../helpers/build.js'
-import { assumeRoleCalls } from '../peers/moto-calls.js'
-import { ARN_PREFIX, startMoto, useMotoEnv, startStrictMoto } from '../peers/moto.js'
-import { startTokeninfo } from '../peers/tokeninfo.js'
+import { testConfig } from '../helpers/build.js'
+import { withPeers } from '../helpers/peers.js'
+import { assumeRoleCalls } from '../../dev/peers/moto-calls.js'
+import { ARN_PREFIX, startStrictMoto } from '../../dev/peers/moto.js'
 
-const moto = await startMoto()
-useMotoEnv(moto)
-const tokeninfo = await startTokeninfo()
-t.teardown(async () => { await tokeninfo.stop(); await moto.stop() })
-await moto.createRole('S3MintReadOnly')
+const { moto, tokeninfo, build, stsClient } = await withPeers(t, { roles: ['S3MintReadOnly'] })
 
 const config = testConfig({ TOKENINFO_URL: tokeninfo.url })
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
@@ -88,11 +84,8 @@ t.test('an STS refusal is not cached: fix the trust policy and the next request 
   // moto enforces SigV4, identity policies and trust policies after these 4 setup calls.
   const { moto: strict, credentials } = await startStrictMoto(t, { user: 'ro2key-instance', policyName: 'assume-and-admin', actions: ['sts:AssumeRole', 'iam:*'] })
   await strict.createRole('S3MintLater', 'arn:aws:iam::123456789012:user/someone-else')
-  const saved = { ...process.env }
-  t.teardown(() => { process.env = saved })
-  Object.assign(process.env, { AWS_ENDPOINT_URL_STS: strict.url, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey })
 
-  const { app } = await build(t, config)
+  const { app } = await build(t, config, { sts: stsClient(t, { endpoint: strict.url, credentials }) })
   const token = robot('trust-robot')
   const refused = await app.inject({ url: '/get_key/S3MintLater', headers: bearer(token) })
   t.equal(refused.statusCode, 403)

@@ -1,15 +1,10 @@
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
 import t from 'tap'
-import { startMoto, useMotoEnv, startStrictMoto } from '../peers/moto.js'
-import { startTokeninfo } from '../peers/tokeninfo.js'
-import { build, testConfig } from '../helpers/build.js'
+import { startStrictMoto } from '../../dev/peers/moto.js'
+import { testConfig } from '../helpers/build.js'
+import { withPeers } from '../helpers/peers.js'
 
-const moto = await startMoto()
-useMotoEnv(moto)
-const tokeninfo = await startTokeninfo()
-t.teardown(async () => { await tokeninfo.stop(); await moto.stop() })
-await moto.createRole('S3MintReadOnly')
-await moto.createRole('BillingReports')
+const { tokeninfo, build, stsClient } = await withPeers(t, { roles: ['S3MintReadOnly', 'BillingReports'] })
 
 const config = testConfig({ TOKENINFO_URL: tokeninfo.url })
 tokeninfo.add('tok-mint', { uid: 'stups_mint-sync', scope: ['uid', 'ro2key'] })
@@ -34,10 +29,9 @@ t.test('a member of an allowed team gets working credentials', async (t) => {
   t.ok(lifetime > 3500_000 && lifetime <= 3600_000, `default duration is one hour (got ${lifetime} ms)`)
 
   // The credentials work: STS shows the assumed role and the robot's uid as session name.
-  const sts = new STSClient({
+  const sts = stsClient(t, {
     credentials: { accessKeyId: body.AccessKeyId, secretAccessKey: body.SecretAccessKey, sessionToken: body.SessionToken }
   })
-  t.teardown(() => sts.destroy())
   const who = await sts.send(new GetCallerIdentityCommand({}))
   t.match(who.Arn, /:assumed-role\/S3MintReadOnly\/stups_mint-sync$/)
 
@@ -106,14 +100,8 @@ t.test('with IAM enforcement on, AWS refusals and our own broken credentials', a
   await strict.createRole('S3MintUntrusting', 'arn:aws:iam::123456789012:user/someone-else')
   t.match(userArn, /:user\/ro2key-instance$/)
 
-  const saved = { ...process.env }
-  t.teardown(() => { process.env = saved })
-  process.env.AWS_ENDPOINT_URL_STS = strict.url
-
   await t.test('untrusting role -> 403 naming the trust policy', async (t) => {
-    process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId
-    process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey
-    const { app, logs } = await build(t, config)
+    const { app, logs } = await build(t, config, { sts: stsClient(t, { endpoint: strict.url, credentials }) })
     const res = await app.inject({ url: '/get_key/S3MintUntrusting', headers: bearer('tok-mint') })
     t.equal(res.statusCode, 403)
     t.match(res.json(), { code: 'RO2KEY_AWS_ACCESS_DENIED', detail: /trust policy/ })
@@ -123,9 +111,8 @@ t.test('with IAM enforcement on, AWS refusals and our own broken credentials', a
   })
 
   await t.test('ro2key\'s own key unknown to AWS -> 502 with Retry-After, never 401/403', async (t) => {
-    process.env.AWS_ACCESS_KEY_ID = 'AKIAUNKNOWNKEY000000'
-    process.env.AWS_SECRET_ACCESS_KEY = 'not-a-real-secret'
-    const { app } = await build(t, config)
+    const unknown = { accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: 'not-a-real-secret' }
+    const { app } = await build(t, config, { sts: stsClient(t, { endpoint: strict.url, credentials: unknown }) })
     const res = await app.inject({ url: '/get_key/S3MintReadOnly', headers: bearer('tok-mint') })
     t.equal(res.statusCode, 502)
     t.equal(res.headers['retry-after'], '5')
@@ -134,12 +121,7 @@ t.test('with IAM enforcement on, AWS refusals and our own broken credentials', a
 })
 
 t.test('STS unreachable -> 503 with Retry-After', async (t) => {
-  const saved = process.env.AWS_ENDPOINT_URL_STS
-  t.teardown(() => { process.env.AWS_ENDPOINT_URL_STS = saved })
-  process.env.AWS_ENDPOINT_URL_STS = 'http://127.0.0.1:9'
-  process.env.AWS_MAX_ATTEMPTS = '1'
-  t.teardown(() => { delete process.env.AWS_MAX_ATTEMPTS })
-  const { app } = await build(t, config)
+  const { app } = await build(t, config, { sts: stsClient(t, { endpoint: 'http://127.0.0.1:9', maxAttempts: 1 }) })
   const res = await app.inject({ url: '/get_key/S3MintReadOnly', headers: bearer('tok-mint') })
   t.equal(res.statusCode, 503)
   t.equal(res.headers['retry-after'], '5')

@@ -1,18 +1,15 @@
-import { CreateRoleCommand, IAMClient, TagRoleCommand } from '@aws-sdk/client-iam'
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
+import { CreateRoleCommand, TagRoleCommand } from '@aws-sdk/client-iam'
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
 import t from 'tap'
 import { loadConfig } from '../../src/config/index.js'
 import type { IamLike } from '../../src/policy/role-tags.js'
-import { build, testConfig } from '../helpers/build.js'
+import { build as buildWithDefaultClients, testConfig } from '../helpers/build.js'
 import { countingIam } from '../helpers/counting-iam.js'
-import { ARN_PREFIX, MOTO_ACCOUNT, startMoto, useMotoEnv, type Moto } from '../peers/moto.js'
-import { startTokeninfo } from '../peers/tokeninfo.js'
+import { withPeers } from '../helpers/peers.js'
+import { ARN_PREFIX, MOTO_ACCOUNT, startMoto, type Moto } from '../../dev/peers/moto.js'
 
 const TAG = 'ro2key:teams'
-const moto = await startMoto()
-useMotoEnv(moto)
-const tokeninfo = await startTokeninfo()
-t.teardown(async () => { await tokeninfo.stop(); await moto.stop() })
+const { moto, tokeninfo, build, stsClient, iamClient } = await withPeers(t)
 
 async function createRole (target: Moto, name: string, teams?: string): Promise<void> {
   const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MOTO_ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] }
@@ -36,10 +33,9 @@ tokeninfo.add('tok-noteam', { uid: 'lonely-robot' })
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 const config = testConfig({ TOKENINFO_URL: tokeninfo.url, ROLE_TEAMS_TAG: TAG, ROLE_TAGS_TTL: '60' })
 
-/** The real IAM client (endpoint from AWS_ENDPOINT_URL_IAM unless given), counting its calls. */
+/** The real IAM client (at moto unless given another endpoint), counting its calls. */
 function iamFor (t: { teardown: (fn: () => unknown) => void }, endpoint?: string): IamLike & { calls: string[] } {
-  const iam = new IAMClient({ region: 'us-east-1', maxAttempts: 1, ...(endpoint ? { endpoint } : {}) })
-  t.teardown(() => iam.destroy())
+  const iam = iamClient(t, { maxAttempts: 1, ...(endpoint ? { endpoint } : {}) })
   return countingIam(iam)
 }
 
@@ -49,8 +45,7 @@ t.test('a team is granted or refused a role by its IAM tag', async (t) => {
   const ok = await app.inject({ url: '/get_key/TaggedForOps', headers: bearer('tok-ops') })
   t.equal(ok.statusCode, 200)
   const body = ok.json()
-  const sts = new STSClient({ credentials: { accessKeyId: body.AccessKeyId, secretAccessKey: body.SecretAccessKey, sessionToken: body.SessionToken } })
-  t.teardown(() => sts.destroy())
+  const sts = stsClient(t, { credentials: { accessKeyId: body.AccessKeyId, secretAccessKey: body.SecretAccessKey, sessionToken: body.SessionToken } })
   t.match((await sts.send(new GetCallerIdentityCommand({}))).Arn, /:assumed-role\/TaggedForOps\/robot-ops$/, 'the credentials work')
   t.match(logs.audits()[0], { event: 'issued', teams: ['ops'], role: 'TaggedForOps' })
 
@@ -104,7 +99,11 @@ t.test('a tag change is picked up after ROLE_TAGS_TTL; reads are cached and coal
 t.test('ROLE_TEAMS_TAG without a policy file; the default IAM client uses AWS_ENDPOINT_URL_IAM', async (t) => {
   const tagsOnly = loadConfig({ ARN_PREFIX, TOKENINFO_URL: tokeninfo.url, ROLE_TEAMS_TAG: TAG })
   t.equal(tagsOnly.policy.teams.size, 0)
-  const { app } = await build(t, tagsOnly)
+  // the one test of the SDK's own settings: the app makes its clients from AWS_ENDPOINT_URL_*
+  const saved = { ...process.env }
+  t.teardown(() => { process.env = saved })
+  Object.assign(process.env, moto.env)
+  const { app } = await buildWithDefaultClients(t, tagsOnly)
   t.equal((await app.inject({ url: '/get_key/TaggedForOps', headers: bearer('tok-both') })).statusCode, 200)
   t.equal((await app.inject({ url: '/get_key/S3MintReadOnly', headers: bearer('tok-mint') })).statusCode, 403, 'no policy file: the token must name the team')
 })

@@ -2,9 +2,8 @@ import { spawnSync } from 'node:child_process'
 import { STSClient } from '@aws-sdk/client-sts'
 import t from 'tap'
 import { envLines, shellQuote } from '../../../src/routes/shared/format-env.js'
-import { build, testConfig } from '../../helpers/build.js'
-import { startMoto, useMotoEnv } from '../../peers/moto.js'
-import { startTokeninfo } from '../../peers/tokeninfo.js'
+import { testConfig } from '../../helpers/build.js'
+import { withPeers } from '../../helpers/peers.js'
 
 const SHELLS = ['bash', 'sh']
 
@@ -49,14 +48,7 @@ t.test('envLines: four export lines in a fixed order', async (t) => {
 })
 
 t.test('GET /get_key/{role}?format=…', async (t) => {
-  const moto = await startMoto()
-  useMotoEnv(moto)
-  const tokeninfo = await startTokeninfo()
-  t.teardown(async () => { await tokeninfo.stop(); await moto.stop() })
-  await moto.createRole('S3MintReadOnly')
-  tokeninfo.add('tok-mint', { uid: 'stups_mint-sync' })
-  const real = new STSClient({})
-  t.teardown(() => real.destroy())
+  const { tokeninfo, build, sts: real } = await withPeers(t, { roles: ['S3MintReadOnly'], tokens: { 'tok-mint': { uid: 'stups_mint-sync' } } })
   let stsCalls = 0
   const sts = { send: async (...args: Parameters<STSClient['send']>) => { stsCalls++; return await real.send(...args) } } as unknown as STSClient
   const { app, logs } = await build(t, testConfig({ TOKENINFO_URL: tokeninfo.url }), { sts })

@@ -7,6 +7,8 @@ export interface Moto {
   url: string
   /** the AWS SDK's and CLI's own settings that point them at this moto */
   env: Record<string, string>
+  /** region, endpoint and credentials for an AWS SDK client at this moto */
+  clientConfig: { region: string, endpoint: string, credentials: { accessKeyId: string, secretAccessKey: string } }
   iam: IAMClient
   createRole (name: string, trustPrincipal?: string): Promise<string>
   reset (): Promise<void>
@@ -56,10 +58,16 @@ export async function startMoto (extraEnv: Record<string, string> = {}, port?: n
     AWS_DEFAULT_REGION: 'us-east-1',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'
   }
-  const iam = new IAMClient({ region: 'us-east-1', endpoint: url, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY } })
+  const clientConfig = {
+    region: env.AWS_REGION,
+    endpoint: url,
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY }
+  }
+  const iam = new IAMClient(clientConfig)
   return {
     url,
     env,
+    clientConfig,
     iam,
     async createRole (name, trustPrincipal = `arn:aws:iam::${MOTO_ACCOUNT}:root`) {
       const trust = {
@@ -80,11 +88,6 @@ export async function startMoto (extraEnv: Record<string, string> = {}, port?: n
       await exited
     }
   }
-}
-
-/** Points this process's AWS SDK at moto through its standard variables. */
-export function useMotoEnv (moto: Moto): void {
-  Object.assign(process.env, moto.env)
 }
 
 export interface StrictMoto {

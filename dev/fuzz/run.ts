@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
-import type { Config } from '../../src/config/index.js'
-import { testConfig } from '../helpers/build.js'
+import { loadConfig, type Config } from '../../src/config/index.js'
+import { ARN_PREFIX } from '../peers/moto.js'
+import { TEST_POLICY_DOCUMENT } from '../test-policy.js'
 import { generate, prng, type FuzzSetup } from './generate.js'
 
 export interface FuzzResult {
@@ -20,7 +21,16 @@ const HANG_MS = 15_000
  * cannot turn a slow peer into a 503, and the rate limit is out of the way.
  */
 export function fuzzConfig (tokeninfoUrl: string): Config {
-  return testConfig({ TOKENINFO_URL: tokeninfoUrl, TOKENINFO_TIMEOUT_MS: '10000', STS_TIMEOUT_MS: '10000', RATE_LIMIT_PER_MINUTE: '0' })
+  return loadConfig({
+    ARN_PREFIX,
+    TOKENINFO_URL: tokeninfoUrl,
+    POLICY: JSON.stringify(TEST_POLICY_DOCUMENT),
+    LOG_LEVEL: 'info',
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    TOKENINFO_TIMEOUT_MS: '10000',
+    STS_TIMEOUT_MS: '10000',
+    RATE_LIMIT_PER_MINUTE: '0'
+  })
 }
 /** a credential in a body: the secret as a JSON string (the OpenAPI document only names it) */
 const CREDENTIAL = /"SecretAccessKey":"/

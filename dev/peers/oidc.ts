@@ -201,7 +201,7 @@ export async function startOidc (options: OidcOptions = {}): Promise<OidcPeer> {
   return peer
 }
 
-// CLI for demos: tsx test/peers/oidc.ts [PORT] — prints the URLs and one token of each kind.
+// CLI for demos: tsx dev/peers/oidc.ts [PORT] — prints the URLs and one token of each kind.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const peer = await startOidc({ port: Number(process.argv[2] ?? 0) })
   const { issuer, tokenUrl, jwksUrl, introspectionUrl, audience, clients } = peer

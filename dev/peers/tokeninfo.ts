@@ -96,7 +96,7 @@ export async function startTokeninfo (port = 0): Promise<TokeninfoPeer> {
   return peer
 }
 
-// CLI for the demo: tsx test/peers/tokeninfo.ts PORT TOKEN=UID[:TEAM] ...
+// CLI for the demo: tsx dev/peers/tokeninfo.ts PORT TOKEN=UID[:TEAM] ...
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [portArg, ...specs] = process.argv.slice(2)
   const peer = await startTokeninfo(Number(portArg ?? 0))
