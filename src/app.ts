@@ -8,12 +8,12 @@ import openapiGlue from 'fastify-openapi-glue'
 import type { Dispatcher } from 'undici'
 import { loadSpec, servedSpec } from './api/spec.js'
 import { createAuthenticate } from './auth/authenticate.js'
-import { cachingVerifier } from './auth/cache.js'
-import { createTokenVerifier } from './auth/select.js'
-import type { TokenVerifier } from './auth/verifier.js'
+import { cachingVerifier } from './auth/token-cache.js'
+import { createTokenVerifier } from './auth/choose-verifier.js'
+import type { TokenVerifier } from './auth/token-verifier.js'
 import { createFederation } from './aws/federation.js'
 import { createCredentialCache } from './aws/credential-cache.js'
-import { assumeRole, type StsLike } from './aws/sts.js'
+import { assumeRole, type StsLike } from './aws/assume-role.js'
 import type { Config } from './config.js'
 import { frameworkErrors, installErrorHandlers } from './error-handler.js'
 import { createGetConsole } from './handlers/console.js'
@@ -23,9 +23,9 @@ import { createLogger } from './log.js'
 import { createGetRoles } from './handlers/roles.js'
 import { createRoleTags, type IamLike, type RoleTags } from './policy/role-tags.js'
 import { logWritten } from './log-destination.js'
-import { timedVerifier } from './auth/timed-verifier.js'
-import { guardAws } from './aws/aws-guard.js'
-import { createUpstreamDispatcher } from './http/upstream-dispatcher.js'
+import { measuredVerifier } from './auth/measured-verifier.js'
+import { instrumentedClient } from './aws/instrumented-client.js'
+import { createUpstreamDispatcher } from './http/dispatcher.js'
 import { createMetrics, type Metrics } from './metrics/metrics.js'
 import { installLoadShedding } from './plugins/load-shedding.js'
 import { installMetrics } from './plugins/metrics.js'
@@ -75,7 +75,7 @@ function roleTagsFor (config: Config, deps: Deps, owned: Array<() => unknown>, m
   if (config.roleTeamsTag === undefined) return undefined
   const rawIam = deps.iam ?? defaultIam(config)
   if (!deps.iam) owned.push(() => (rawIam as IAMClient).destroy())
-  const iam = guardAws(rawIam, 'iam', config.limits.stsTimeoutMs, metrics)
+  const iam = instrumentedClient(rawIam, 'iam', config.limits.stsTimeoutMs, metrics)
   return createRoleTags({ iam, tagKey: config.roleTeamsTag, ttl: config.roleTagsTtl, arnPrefix: config.arnPrefix, now: () => Math.floor(now()) })
 }
 
@@ -99,7 +99,7 @@ export async function buildApp (config: Config, deps: Deps = {}): Promise<Fastif
   const metrics = deps.metrics ?? createMetrics()
   const rawSts = deps.sts ?? defaultSts(config)
   if (!deps.sts) owned.push(() => (rawSts as STSClient).destroy())
-  const sts = guardAws(rawSts, 'sts', config.limits.stsTimeoutMs, metrics)
+  const sts = instrumentedClient(rawSts, 'sts', config.limits.stsTimeoutMs, metrics)
   const now = deps.now ?? (() => Date.now() / 1000)
   const roleTags = roleTagsFor(config, deps, owned, metrics, now)
   const dispatcher = deps.dispatcher ?? createUpstreamDispatcher(config.tokeninfoTimeoutMs)
@@ -108,7 +108,7 @@ export async function buildApp (config: Config, deps: Deps = {}): Promise<Fastif
     dispatcher,
     now: () => Math.floor(now()),
     logger: app.log,
-    instrument: (upstream, inner) => timedVerifier(inner, metrics, upstream)
+    instrument: (upstream, inner) => measuredVerifier(inner, metrics, upstream)
   }), {
     ttlSeconds: config.tokenCacheTtl,
     maxEntries: config.tokenCacheMaxEntries,

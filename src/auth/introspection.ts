@@ -1,7 +1,8 @@
-import type { Principal } from '../policy/decide.js'
+import type { Principal } from './principal.js'
 import { invalidToken } from './bearer.js'
-import { badResponse, callJson, statusError, type HttpOptions } from './upstream.js'
-import { listClaim, type TokenVerifier } from './verifier.js'
+import { badResponse, callJson, statusError, type HttpOptions } from '../http/call-json.js'
+import { listClaim, type TokenVerifier } from './token-verifier.js'
+import type { Clock } from '../lib/clock.js'
 
 export interface IntrospectionOptions {
   url: string
@@ -13,8 +14,8 @@ export interface IntrospectionOptions {
   /** INTROSPECTION_AUDIENCE: when set, the answer's `aud` must name it */
   audience?: string | undefined
   http: HttpOptions
-  /** seconds since the epoch */
-  now: () => number
+  /** whole seconds are enough: token times are whole seconds */
+  now: Clock
 }
 
 const SERVICE = 'introspection endpoint'

@@ -1,5 +1,6 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto'
-import { badResponse, callJson, statusError, type HttpOptions } from './upstream.js'
+import { badResponse, callJson, statusError, type HttpOptions } from '../http/call-json.js'
+import { millisOf, type Clock } from '../lib/clock.js'
 
 /** A usable public signing key from a JWKS. */
 export interface JwkEntry {
@@ -15,8 +16,7 @@ export interface JwksOptions {
   jwksUrl: string | undefined
   issuer: string
   http: HttpOptions
-  /** milliseconds since the epoch */
-  nowMs: () => number
+  now: Clock
   /** a good key set is refreshed after this long (default 10 min) */
   maxAgeMs?: number
   /** at most one refetch per this long for unknown kids or a stale set (default 30 s) */
@@ -104,14 +104,14 @@ export function createJwksStore (opts: JwksOptions): JwksStore {
     const { status, doc } = await callJson('JWKS endpoint', jwksUrl, { method: 'GET' }, opts.http)
     if (!doc) throw statusError('JWKS endpoint', status)
     keys = parseJwks(doc)
-    fetchedAt = opts.nowMs()
+    fetchedAt = millisOf(opts.now)
     lastFailure = undefined
   }
 
   /** One shared refresh; with a good set in hand its failure is reported, not thrown. */
   async function refresh (): Promise<void> {
     if (!inflight) {
-      attemptedAt = opts.nowMs()
+      attemptedAt = millisOf(opts.now)
       inflight = fetchKeys().finally(() => { inflight = undefined })
     }
     try {
@@ -129,12 +129,12 @@ export function createJwksStore (opts: JwksOptions): JwksStore {
     return undefined
   }
 
-  const mayRefetch = (): boolean => opts.nowMs() - attemptedAt >= cooldownMs
+  const mayRefetch = (): boolean => millisOf(opts.now) - attemptedAt >= cooldownMs
 
   return {
     get fetches () { return fetches },
     async key (kid, alg) {
-      if (keys === undefined || (opts.nowMs() - fetchedAt >= maxAgeMs && mayRefetch())) await refresh()
+      if (keys === undefined || (millisOf(opts.now) - fetchedAt >= maxAgeMs && mayRefetch())) await refresh()
       const found = pick(keys ?? [], kid, alg)
       if (found || inflight === undefined && !mayRefetch()) return found ?? unknownKey()
       await refresh()

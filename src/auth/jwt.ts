@@ -1,9 +1,10 @@
 import { createDecoder, createVerifier, type Algorithm } from 'fast-jwt'
-import type { Principal } from '../policy/decide.js'
+import type { Principal } from './principal.js'
 import { invalidToken } from './bearer.js'
 import { createJwksStore, type JwkEntry, type JwksStore } from './jwks.js'
-import type { HttpOptions } from './upstream.js'
-import { listClaim, type TokenVerifier } from './verifier.js'
+import type { HttpOptions } from '../http/call-json.js'
+import { listClaim, type TokenVerifier } from './token-verifier.js'
+import type { Clock } from '../lib/clock.js'
 
 export interface JwtOptions {
   issuer: string
@@ -14,8 +15,8 @@ export interface JwtOptions {
   uidClaim: string | undefined
   teamClaim: string
   http: HttpOptions
-  /** seconds since the epoch */
-  now: () => number
+  /** whole seconds are enough: token times are whole seconds */
+  now: Clock
   onJwksRefreshFailed?: (err: Error) => void
   /** for tests; default a JWKS store built from the options above */
   jwks?: JwksStore
@@ -84,7 +85,7 @@ export function createJwtVerifier (opts: JwtOptions): TokenVerifier {
     jwksUrl: opts.jwksUrl,
     issuer: opts.issuer,
     http: opts.http,
-    nowMs: () => opts.now() * 1000,
+    now: opts.now,
     onRefreshFailed: opts.onJwksRefreshFailed
   })
   // One fast-jwt verifier per key; time claims are checked by checkClaims with the injected clock.

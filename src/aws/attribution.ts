@@ -1,6 +1,7 @@
-import type { Allowed, Principal } from '../policy/decide.js'
+import type { Principal } from '../auth/principal.js'
+import type { Allowed } from '../policy/decide.js'
 import { sessionNameFor } from '../policy/session-name.js'
-import type { AssumeRoleInput, SessionTag } from './sts.js'
+import type { AssumeRoleInput, SessionTag } from './assume-role.js'
 
 export interface AttributionOptions {
   sourceIdentity: boolean

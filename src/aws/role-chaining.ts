@@ -1,6 +1,8 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
-import type { SessionDurationRule } from '../config.js'
-import type { StsLike } from './sts.js'
+import type { StsLike } from './assume-role.js'
+
+/** CONSOLE_SESSION_DURATION: whether getSigninToken gets SessionDuration ('auto' asks STS who ro2key is). */
+export type SessionDurationRule = 'auto' | 'always' | 'never'
 
 const ASSUMED_ROLE = /^arn:[\w-]+:sts::\d{12}:assumed-role\//
 

@@ -1,10 +1,11 @@
 import type { FastifyRequest } from 'fastify'
 import { assumeRoleInput } from '../aws/attribution.js'
-import type { AssumeRoleInput } from '../aws/sts.js'
+import type { AssumeRoleInput } from '../aws/assume-role.js'
 import type { Config } from '../config.js'
 import { AppError } from '../errors.js'
-import { authorize } from '../policy/authorize.js'
-import type { Allowed, Denied, Principal } from '../policy/decide.js'
+import { decideWithTags } from '../policy/decide-with-tags.js'
+import type { Principal } from '../auth/principal.js'
+import type { Allowed, Denied } from '../policy/decide.js'
 import type { RoleTags } from '../policy/role-tags.js'
 
 function denial (denied: Denied, roleName: string): AppError {
@@ -39,7 +40,7 @@ export interface Authorized {
 export async function authorizeRequest (request: FastifyRequest, config: Config, roleTags: RoleTags | undefined, roleName: string, duration: number | undefined, audit: Record<string, unknown> = {}): Promise<Authorized> {
   const principal = request.principal
   if (!principal) throw new AppError('RO2KEY_INTERNAL', { detail: 'no principal' })
-  const decision = await authorize(principal, { roleName, duration }, config.policy, config.arnPrefix, roleTags)
+  const decision = await decideWithTags(principal, { roleName, duration }, config.policy, config.arnPrefix, roleTags)
   if (!decision.allowed) {
     request.log.info({ audit: { event: 'denied', uid: principal.uid, teams: decision.teams, role: roleName, reason: decision.reason, ...audit } }, 'request denied')
     throw denial(decision, roleName)

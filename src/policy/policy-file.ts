@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
-import { MAX_DURATION, MIN_DURATION } from './limits.js'
+import { MAX_DURATION, MIN_DURATION } from '../aws/sts-rules.js'
 
 /** A team's grant: role name patterns and an optional duration cap in seconds. */
 export interface TeamGrant {

@@ -14,7 +14,7 @@ const KID = oidc.signingKey.kid
 function storeWithClock (jwksUrl: string | null = oidc.jwksUrl, issuer = oidc.issuer) {
   const clock = { ms: 1_000_000 }
   const failures: Error[] = []
-  const store = createJwksStore({ jwksUrl: jwksUrl ?? undefined, issuer, http, nowMs: () => clock.ms, onRefreshFailed: (e) => failures.push(e) })
+  const store = createJwksStore({ jwksUrl: jwksUrl ?? undefined, issuer, http, now: () => clock.ms / 1000, onRefreshFailed: (e) => failures.push(e) })
   return { store, clock, failures }
 }
 

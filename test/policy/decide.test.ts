@@ -1,5 +1,6 @@
 import t from 'tap'
-import { decide, type Principal } from '../../src/policy/decide.js'
+import type { Principal } from '../../src/auth/principal.js'
+import { decide } from '../../src/policy/decide.js'
 import { buildPolicy } from '../../src/policy/policy-file.js'
 
 const ARN = 'arn:aws:iam::123456789012:role'
