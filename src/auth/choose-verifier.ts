@@ -76,7 +76,8 @@ export function createTokenVerifier (config: Config, deps: VerifierDeps): TokenV
   }
   return chooseVerifier({
     jwt: w('jwt', config.jwt && createJwtVerifier({ ...config.jwt, ...common, onJwksRefreshFailed })),
-    introspection: w('introspection', config.introspection && createIntrospectionVerifier({ ...config.introspection, ...common })),
+    introspection: w('introspection',
+      config.introspection && createIntrospectionVerifier({ ...config.introspection, ...common })),
     tokeninfo: w('tokeninfo', config.tokeninfoUrl === undefined
       ? undefined
       : createTokeninfoVerifier({

@@ -27,7 +27,11 @@ export function basicAuth (clientId: string, clientSecret: string): string {
 }
 
 /** An RFC 7662 response -> Principal, or a fixed 401 reason. */
-export function principalOfIntrospection (doc: Record<string, unknown>, opts: Pick<IntrospectionOptions, 'uidClaim' | 'teamClaim' | 'audience'>, now: number): Principal {
+export function principalOfIntrospection (
+  doc: Record<string, unknown>,
+  opts: Pick<IntrospectionOptions, 'uidClaim' | 'teamClaim' | 'audience'>,
+  now: number
+): Principal {
   // RFC 7662 section 2.2: anything but active=true is an inactive token.
   if (doc.active !== true) throw invalidToken('token inactive')
   // An authorization server vouches for every token it issued, to any client: the audience
@@ -59,7 +63,10 @@ export function createIntrospectionVerifier (opts: IntrospectionOptions): TokenV
       }, opts.http)
       if (status === 401 || status === 403) {
         // The endpoint refused ro2key's own client credentials: a configuration fault, not the caller's.
-        throw badResponse('The introspection endpoint refused ro2key\'s client credentials', `introspection answered ${status}: check INTROSPECTION_CLIENT_ID/SECRET`)
+        throw badResponse(
+          'The introspection endpoint refused ro2key\'s client credentials',
+          `introspection answered ${status}: check INTROSPECTION_CLIENT_ID/SECRET`
+        )
       }
       // RFC 7009's unsupported_token_type: the server cannot vouch for this kind of token
       // (oidc-provider answers so for JWTs), which RFC 7662 would call inactive.

@@ -49,7 +49,9 @@ export function algsFor (jwk: Record<string, unknown>): string[] {
 
 /** Usable signing keys of a JWKS document; unusable entries are skipped, not fatal. */
 export function parseJwks (doc: Record<string, unknown>): JwkEntry[] {
-  if (!Array.isArray(doc.keys)) throw badResponse('The JWKS endpoint answered without a key list', 'JWKS: no "keys" array')
+  if (!Array.isArray(doc.keys)) {
+    throw badResponse('The JWKS endpoint answered without a key list', 'JWKS: no "keys" array')
+  }
   const entries: JwkEntry[] = []
   for (const jwk of doc.keys as Array<Record<string, unknown>>) {
     if (typeof jwk !== 'object' || jwk === null) continue
@@ -57,7 +59,8 @@ export function parseJwks (doc: Record<string, unknown>): JwkEntry[] {
     if (algs.length === 0) continue
     try {
       const { d: _private, ...pub } = jwk
-      const pem = createPublicKey({ key: pub as JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string
+      const key = createPublicKey({ key: pub as JsonWebKey, format: 'jwk' })
+      const pem = key.export({ type: 'spki', format: 'pem' }) as string
       entries.push({ kid: typeof jwk.kid === 'string' ? jwk.kid : undefined, algs, pem })
     } catch {}
   }
@@ -93,8 +96,12 @@ export function createJwksStore (opts: JwksOptions): JwksStore {
     const { status, doc } = await callJson('OIDC discovery endpoint', url, { method: 'GET' }, opts.http)
     if (!doc) throw statusError('OIDC discovery endpoint', status)
     // OpenID Connect Discovery 1.0, section 4.3: the document must name the same issuer.
-    if (doc.issuer !== opts.issuer) throw badResponse('The OIDC discovery document names another issuer', 'discovery: issuer mismatch')
-    if (typeof doc.jwks_uri !== 'string' || !/^https?:\/\//.test(doc.jwks_uri)) throw badResponse('The OIDC discovery document has no jwks_uri', 'discovery: no jwks_uri')
+    if (doc.issuer !== opts.issuer) {
+      throw badResponse('The OIDC discovery document names another issuer', 'discovery: issuer mismatch')
+    }
+    if (typeof doc.jwks_uri !== 'string' || !/^https?:\/\//.test(doc.jwks_uri)) {
+      throw badResponse('The OIDC discovery document has no jwks_uri', 'discovery: no jwks_uri')
+    }
     return doc.jwks_uri
   }
 
@@ -123,7 +130,10 @@ export function createJwksStore (opts: JwksOptions): JwksStore {
     }
   }
 
-  /** An unknown kid while the JWKS endpoint is failing may be a rotation we cannot see: upstream trouble, not a bad token. */
+  /**
+   * An unknown kid while the JWKS endpoint is failing may be a rotation we cannot see:
+   * upstream trouble, not a bad token.
+   */
   function unknownKey (): undefined {
     if (lastFailure) throw lastFailure
     return undefined

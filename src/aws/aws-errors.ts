@@ -29,7 +29,8 @@ const isUnreachable = (err: AwsErrorShape): boolean => {
 /** What is safe to log of an AWS SDK error: never the raw request. */
 function summary (err: AwsError, service: string): Error {
   const status = err.$metadata?.httpStatusCode ?? 'no response'
-  return new Error(`${service} ${err.name ?? 'Error'} (${status}, request ${err.$metadata?.requestId ?? '-'}): ${err.message}`)
+  const requestId = err.$metadata?.requestId ?? '-'
+  return new Error(`${service} ${err.name ?? 'Error'} (${status}, request ${requestId}): ${err.message}`)
 }
 
 const STS_MODES = { 'sts:TagSession': 'SESSION_TAGS', 'sts:SetSourceIdentity': 'SOURCE_IDENTITY' } as const
@@ -44,7 +45,8 @@ export function accessDeniedDetail (message: string, input: AttributionAsked = {
   const refused = 'AWS STS refused AssumeRole'
   for (const action of Object.keys(STS_MODES) as StsAction[]) {
     if (message.includes(action)) {
-      return `${refused}: the role's trust policy must allow ${action} for ro2key's own role (${STS_MODES[action]} is on)`
+      const mode = STS_MODES[action]
+      return `${refused}: the role's trust policy must allow ${action} for ro2key's own role (${mode} is on)`
     }
   }
   const needed: StsAction[] = [
@@ -54,7 +56,8 @@ export function accessDeniedDetail (message: string, input: AttributionAsked = {
   const extra = needed.length > 0
     ? `, with ${needed.join(' and ')} as well (${needed.map((a) => STS_MODES[a]).join(' and ')} on)`
     : ''
-  return `${refused}: the role may not exist, or its trust policy does not allow ro2key's own role sts:AssumeRole${extra}`
+  const trust = 'its trust policy does not allow ro2key\'s own role sts:AssumeRole'
+  return `${refused}: the role may not exist, or ${trust}${extra}`
 }
 
 /** Maps an STS failure to the client's answer: AWS refusals 403/400, upstream trouble 502/503. */
@@ -78,7 +81,8 @@ export function mapStsError (err: AwsError, input?: AttributionAsked): AppError 
     return new AppError('RO2KEY_UPSTREAM_UNAVAILABLE', { cause, detail: 'AWS STS is throttling; try again later' })
   }
   if (isUnreachable(err)) {
-    return new AppError('RO2KEY_UPSTREAM_UNAVAILABLE', { cause, detail: 'AWS STS could not be reached; try again later' })
+    const detail = 'AWS STS could not be reached; try again later'
+    return new AppError('RO2KEY_UPSTREAM_UNAVAILABLE', { cause, detail })
   }
   // Our own credentials or region are broken (ExpiredToken, InvalidClientTokenId, RegionDisabled...):
   // the caller did nothing wrong, so never 401/403.
@@ -88,7 +92,7 @@ export function mapStsError (err: AwsError, input?: AttributionAsked): AppError 
   })
 }
 
-/** Maps an IAM failure: our own permissions or credentials 502, unreachable or throttled 503; never 401/403. */
+/** Maps an IAM failure: our own permissions or credentials 502, unreachable or throttled 503; never 401/403 */
 export function mapIamError (err: AwsError, action: string): AppError {
   const cause = summary(err, `IAM ${action}`)
   if (isThrottling(err)) {

@@ -10,7 +10,12 @@ interface SendLike { send: (...args: any[]) => Promise<any> }
  * latency and outcome are recorded under `upstream` (sts, iam). Outcomes are classified the
  * STS way for both: an AWS refusal is `rejected`, trouble `error` or `timeout`.
  */
-export function instrumentedClient<C extends SendLike> (client: C, upstream: string, timeoutMs: number, metrics: Metrics): C {
+export function instrumentedClient<C extends SendLike> (
+  client: C,
+  upstream: string,
+  timeoutMs: number,
+  metrics: Metrics
+): C {
   const classify = (err: unknown): ReturnType<typeof outcomeOf> => outcomeOf(mapStsError(err as Error))
   const send = (command: unknown, options?: object): Promise<unknown> => metrics.timeUpstream(
     upstream,

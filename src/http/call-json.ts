@@ -111,7 +111,12 @@ function oauthError (text: string): string | undefined {
  * One JSON call to a token service (tokeninfo, JWKS, discovery, introspection): the object
  * of a 200, the OAuth2 error code of a 400, the bare status otherwise.
  */
-export async function callJson (service: string, url: string, init: RequestInit, http: HttpOptions): Promise<UpstreamAnswer> {
+export async function callJson (
+  service: string,
+  url: string,
+  init: RequestInit,
+  http: HttpOptions
+): Promise<UpstreamAnswer> {
   const { status, text } = await callText(service, url, init, http, { read: [200, 400] })
   if (status === 400) return { status, doc: undefined, error: oauthError(text) }
   return { status, doc: status === 200 ? parseObject(service, text) : undefined }

@@ -58,7 +58,8 @@ export function createCoalescingCache<V extends {}> (opts: CoalescingCacheOption
   function lookup (key: string, load: () => Promise<V>, usable?: (stored: Stored<V>) => boolean): Lookup<V> {
     const stored = entries.get(key)
     if (stored !== undefined) {
-      if (stored.until > opts.now() && (usable === undefined || usable(stored))) return { source: 'hit', value: stored.value }
+      const fresh = stored.until > opts.now() && (usable === undefined || usable(stored))
+      if (fresh) return { source: 'hit', value: stored.value }
       entries.delete(key)
     }
     const pending = inflight.get(key)

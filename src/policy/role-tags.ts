@@ -1,7 +1,7 @@
 import { GetRoleCommand, ListRolesCommand, type IAMClient, type Role } from '@aws-sdk/client-iam'
 import { isAccessDenied, isNoSuchEntity, mapIamError, type AwsErrorShape } from '../aws/aws-errors.js'
 import { createCoalescingCache } from '../lib/coalescing-cache.js'
-import type { Clock } from '../lib/clock.js'
+import { wholeSeconds, type Clock } from '../lib/clock.js'
 
 /** The narrow seam to IAM: anything with the client's `send`. */
 export type IamLike = Pick<IAMClient, 'send'>
@@ -10,7 +10,7 @@ export interface RoleTagsOptions {
   iam: IamLike
   /** ROLE_TEAMS_TAG, e.g. ro2key:teams */
   tagKey: string
-  /** seconds an answer stays fresh */
+  /** whole seconds an answer stays fresh */
   ttl: number
   arnPrefix: string
   now: Clock
@@ -53,9 +53,10 @@ export function teamsOfRole (role: Role | undefined, tagKey: string): string[] {
 export function createRoleTags (opts: RoleTagsOptions): RoleTags {
   const path = rolePath(opts.arnPrefix)
   // An answer is fresh for `ttl` seconds after it arrived.
-  const keepUntil = (): number => opts.now() + opts.ttl
-  const roles = createCoalescingCache<string[]>({ max: MAX_CACHED_ROLES, now: opts.now, keepUntil })
-  const listing = createCoalescingCache<RoleListing>({ max: 1, now: opts.now, keepUntil })
+  const now = wholeSeconds(opts.now)
+  const keepUntil = (): number => now() + opts.ttl
+  const roles = createCoalescingCache<string[]>({ max: MAX_CACHED_ROLES, now, keepUntil })
+  const listing = createCoalescingCache<RoleListing>({ max: 1, now, keepUntil })
 
   async function readRole (roleName: string): Promise<string[]> {
     try {
