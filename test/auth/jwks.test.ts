@@ -1,7 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto'
 import t from 'tap'
 import { Agent } from 'undici'
-import { algsFor, createJwksStore, parseJwks } from '../../src/auth/jwks.js'
+import { algsFor, parseJwks } from '../../src/auth/jwk-parse.js'
+import { createJwksStore } from '../../src/auth/jwks.js'
 import { startOidc } from '../peers/oidc.js'
 
 const oidc = await startOidc()
