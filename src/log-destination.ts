@@ -81,7 +81,10 @@ export function groupCommitDestination (opts: GroupCommitOptions = {}): GroupCom
   }
 }
 
-/** Resolves once the logger's lines so far are written; undefined when its destination has nothing pending (or does not batch). */
+/**
+ * Resolves once the logger's lines so far are written; undefined when its destination has
+ * nothing pending (or does not batch).
+ */
 export function logWritten (log: Pick<Logger, 'level'>): Promise<void> | undefined {
   const stream = (log as unknown as Record<symbol, Partial<GroupCommitDestination> | undefined>)[pino.symbols.streamSym]
   return typeof stream?.written === 'function' ? stream.written() : undefined

@@ -2,16 +2,16 @@ import { IAMClient } from '@aws-sdk/client-iam'
 import { STSClient } from '@aws-sdk/client-sts'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Dispatcher } from 'undici'
-import { cachingVerifier } from './auth/cache.js'
-import { createTokenVerifier } from './auth/select.js'
-import { timedVerifier } from './auth/timed-verifier.js'
-import type { TokenVerifier } from './auth/verifier.js'
-import { guardAws } from './aws/aws-guard.js'
+import { cachingVerifier } from './auth/token-cache.js'
+import { createTokenVerifier } from './auth/choose-verifier.js'
+import { measuredVerifier } from './auth/measured-verifier.js'
+import type { TokenVerifier } from './auth/token-verifier.js'
+import { instrumentedClient } from './aws/instrumented-client.js'
 import { createCredentialCache, type CredentialCache } from './aws/credential-cache.js'
 import { createFederation, type Federation } from './aws/federation.js'
-import { assumeRole, type StsLike } from './aws/sts.js'
+import { assumeRole, type StsLike } from './aws/assume-role.js'
 import type { Config } from './config/index.js'
-import { createUpstreamDispatcher } from './http/upstream-dispatcher.js'
+import { createUpstreamDispatcher } from './http/dispatcher.js'
 import { createMetrics, type Metrics } from './metrics/metrics.js'
 import { createRoleTags, type IamLike, type RoleTags } from './policy/role-tags.js'
 
@@ -59,7 +59,7 @@ function roleTagsFor (
 ): RoleTags | undefined {
   if (config.roleTeamsTag === undefined || iam === undefined) return undefined
   return createRoleTags({
-    iam: guardAws(iam, 'iam', config.limits.stsTimeoutMs, metrics),
+    iam: instrumentedClient(iam, 'iam', config.limits.stsTimeoutMs, metrics),
     tagKey: config.roleTeamsTag,
     ttl: config.roleTagsTtl,
     arnPrefix: config.arnPrefix,
@@ -75,7 +75,7 @@ function verifierFor (
     dispatcher,
     now: () => Math.floor(now()),
     logger,
-    instrument: (upstream, verifier) => timedVerifier(verifier, metrics, upstream)
+    instrument: (upstream, verifier) => measuredVerifier(verifier, metrics, upstream)
   })
   return cachingVerifier(inner, {
     ttlSeconds: config.tokenCacheTtl,
@@ -101,7 +101,7 @@ export function createServices (config: Config, deps: ServiceDeps & { logger: Fa
   const ownIam = deps.iam || config.roleTeamsTag === undefined ? undefined : new IAMClient(awsClientOptions(config))
   const ownDispatcher = deps.dispatcher ? undefined : createUpstreamDispatcher(config.tokeninfoTimeoutMs)
   const dispatcher = deps.dispatcher ?? ownDispatcher as Dispatcher
-  const sts = guardAws(deps.sts ?? ownSts as STSClient, 'sts', config.limits.stsTimeoutMs, metrics)
+  const sts = instrumentedClient(deps.sts ?? ownSts as STSClient, 'sts', config.limits.stsTimeoutMs, metrics)
   return {
     metrics,
     sts,

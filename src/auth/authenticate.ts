@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify'
 import { AppError } from '../errors.js'
-import type { Principal } from '../policy/decide.js'
+import type { Principal } from './principal.js'
 import { bearerToken, challenge } from './bearer.js'
-import type { TokenVerifier } from './verifier.js'
+import type { TokenVerifier } from './token-verifier.js'
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,7 +1,8 @@
-import type { Principal } from '../policy/decide.js'
+import type { Principal } from './principal.js'
 import { invalidToken } from './bearer.js'
-import { badResponse, callJson, statusError, type HttpOptions } from './upstream.js'
-import { listClaim, type TokenVerifier } from './verifier.js'
+import { badResponse, callJson, statusError, type HttpOptions } from '../http/call-json.js'
+import { listClaim, type TokenVerifier } from './token-verifier.js'
+import type { Clock } from '../lib/clock.js'
 
 export interface IntrospectionOptions {
   url: string
@@ -13,8 +14,8 @@ export interface IntrospectionOptions {
   /** INTROSPECTION_AUDIENCE: when set, the answer's `aud` must name it */
   audience?: string | undefined
   http: HttpOptions
-  /** seconds since the epoch */
-  now: () => number
+  /** whole seconds are enough: token times are whole seconds */
+  now: Clock
 }
 
 const SERVICE = 'introspection endpoint'
@@ -26,7 +27,11 @@ export function basicAuth (clientId: string, clientSecret: string): string {
 }
 
 /** An RFC 7662 response -> Principal, or a fixed 401 reason. */
-export function principalOfIntrospection (doc: Record<string, unknown>, opts: Pick<IntrospectionOptions, 'uidClaim' | 'teamClaim' | 'audience'>, now: number): Principal {
+export function principalOfIntrospection (
+  doc: Record<string, unknown>,
+  opts: Pick<IntrospectionOptions, 'uidClaim' | 'teamClaim' | 'audience'>,
+  now: number
+): Principal {
   // RFC 7662 section 2.2: anything but active=true is an inactive token.
   if (doc.active !== true) throw invalidToken('token inactive')
   // An authorization server vouches for every token it issued, to any client: the audience
@@ -58,7 +63,10 @@ export function createIntrospectionVerifier (opts: IntrospectionOptions): TokenV
       }, opts.http)
       if (status === 401 || status === 403) {
         // The endpoint refused ro2key's own client credentials: a configuration fault, not the caller's.
-        throw badResponse('The introspection endpoint refused ro2key\'s client credentials', `introspection answered ${status}: check INTROSPECTION_CLIENT_ID/SECRET`)
+        throw badResponse(
+          'The introspection endpoint refused ro2key\'s client credentials',
+          `introspection answered ${status}: check INTROSPECTION_CLIENT_ID/SECRET`
+        )
       }
       // RFC 7009's unsupported_token_type: the server cannot vouch for this kind of token
       // (oidc-provider answers so for JWTs), which RFC 7662 would call inactive.

@@ -1,22 +1,13 @@
-import { createPublicKey, type JsonWebKey } from 'node:crypto'
-import { badResponse, callJson, statusError, type HttpOptions } from './upstream.js'
-
-/** A usable public signing key from a JWKS. */
-export interface JwkEntry {
-  kid: string | undefined
-  /** the JWS algorithms this key may verify */
-  algs: string[]
-  /** SPKI PEM */
-  pem: string
-}
+import { badResponse, callJson, statusError, type HttpOptions } from '../http/call-json.js'
+import { millisOf, type Clock } from '../lib/clock.js'
+import { parseJwks, type JwkEntry } from './jwk-parse.js'
 
 export interface JwksOptions {
   /** when undefined, found through `${issuer}/.well-known/openid-configuration` */
   jwksUrl: string | undefined
   issuer: string
   http: HttpOptions
-  /** milliseconds since the epoch */
-  nowMs: () => number
+  now: Clock
   /** a good key set is refreshed after this long (default 10 min) */
   maxAgeMs?: number
   /** at most one refetch per this long for unknown kids or a stale set (default 30 s) */
@@ -33,37 +24,6 @@ export interface JwksStore {
 
 const MAX_AGE_MS = 10 * 60_000
 const COOLDOWN_MS = 30_000
-const EC_ALGS: Record<string, string> = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' }
-const RSA_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512']
-
-/** The algorithms a JWK can serve; [] for symmetric, encryption-only or unknown keys. */
-export function algsFor (jwk: Record<string, unknown>): string[] {
-  if (jwk.use !== undefined && jwk.use !== 'sig') return []
-  let algs: string[] = []
-  if (jwk.kty === 'RSA') algs = RSA_ALGS
-  else if (jwk.kty === 'EC' && typeof jwk.crv === 'string' && EC_ALGS[jwk.crv]) algs = [EC_ALGS[jwk.crv] as string]
-  else if (jwk.kty === 'OKP' && (jwk.crv === 'Ed25519' || jwk.crv === 'Ed448')) algs = ['EdDSA']
-  if (typeof jwk.alg === 'string') algs = algs.filter((a) => a === jwk.alg)
-  return algs
-}
-
-/** Usable signing keys of a JWKS document; unusable entries are skipped, not fatal. */
-export function parseJwks (doc: Record<string, unknown>): JwkEntry[] {
-  if (!Array.isArray(doc.keys)) throw badResponse('The JWKS endpoint answered without a key list', 'JWKS: no "keys" array')
-  const entries: JwkEntry[] = []
-  for (const jwk of doc.keys as Array<Record<string, unknown>>) {
-    if (typeof jwk !== 'object' || jwk === null) continue
-    const algs = algsFor(jwk)
-    if (algs.length === 0) continue
-    try {
-      const { d: _private, ...pub } = jwk
-      const pem = createPublicKey({ key: pub as JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string
-      entries.push({ kid: typeof jwk.kid === 'string' ? jwk.kid : undefined, algs, pem })
-    } catch {}
-  }
-  return entries
-}
-
 function pick (keys: JwkEntry[], kid: string | undefined, alg: string): JwkEntry | undefined {
   const usable = keys.filter((k) => k.algs.includes(alg))
   if (kid !== undefined) return usable.find((k) => k.kid === kid)
@@ -93,8 +53,12 @@ export function createJwksStore (opts: JwksOptions): JwksStore {
     const { status, doc } = await callJson('OIDC discovery endpoint', url, { method: 'GET' }, opts.http)
     if (!doc) throw statusError('OIDC discovery endpoint', status)
     // OpenID Connect Discovery 1.0, section 4.3: the document must name the same issuer.
-    if (doc.issuer !== opts.issuer) throw badResponse('The OIDC discovery document names another issuer', 'discovery: issuer mismatch')
-    if (typeof doc.jwks_uri !== 'string' || !/^https?:\/\//.test(doc.jwks_uri)) throw badResponse('The OIDC discovery document has no jwks_uri', 'discovery: no jwks_uri')
+    if (doc.issuer !== opts.issuer) {
+      throw badResponse('The OIDC discovery document names another issuer', 'discovery: issuer mismatch')
+    }
+    if (typeof doc.jwks_uri !== 'string' || !/^https?:\/\//.test(doc.jwks_uri)) {
+      throw badResponse('The OIDC discovery document has no jwks_uri', 'discovery: no jwks_uri')
+    }
     return doc.jwks_uri
   }
 
@@ -104,14 +68,14 @@ export function createJwksStore (opts: JwksOptions): JwksStore {
     const { status, doc } = await callJson('JWKS endpoint', jwksUrl, { method: 'GET' }, opts.http)
     if (!doc) throw statusError('JWKS endpoint', status)
     keys = parseJwks(doc)
-    fetchedAt = opts.nowMs()
+    fetchedAt = millisOf(opts.now)
     lastFailure = undefined
   }
 
   /** One shared refresh; with a good set in hand its failure is reported, not thrown. */
   async function refresh (): Promise<void> {
     if (!inflight) {
-      attemptedAt = opts.nowMs()
+      attemptedAt = millisOf(opts.now)
       inflight = fetchKeys().finally(() => { inflight = undefined })
     }
     try {
@@ -123,18 +87,21 @@ export function createJwksStore (opts: JwksOptions): JwksStore {
     }
   }
 
-  /** An unknown kid while the JWKS endpoint is failing may be a rotation we cannot see: upstream trouble, not a bad token. */
+  /**
+   * An unknown kid while the JWKS endpoint is failing may be a rotation we cannot see:
+   * upstream trouble, not a bad token.
+   */
   function unknownKey (): undefined {
     if (lastFailure) throw lastFailure
     return undefined
   }
 
-  const mayRefetch = (): boolean => opts.nowMs() - attemptedAt >= cooldownMs
+  const mayRefetch = (): boolean => millisOf(opts.now) - attemptedAt >= cooldownMs
 
   return {
     get fetches () { return fetches },
     async key (kid, alg) {
-      if (keys === undefined || (opts.nowMs() - fetchedAt >= maxAgeMs && mayRefetch())) await refresh()
+      if (keys === undefined || (millisOf(opts.now) - fetchedAt >= maxAgeMs && mayRefetch())) await refresh()
       const found = pick(keys ?? [], kid, alg)
       if (found || inflight === undefined && !mayRefetch()) return found ?? unknownKey()
       await refresh()

@@ -1,9 +1,11 @@
 import { createDecoder, createVerifier, type Algorithm } from 'fast-jwt'
-import type { Principal } from '../policy/decide.js'
+import type { Principal } from './principal.js'
 import { invalidToken } from './bearer.js'
-import { createJwksStore, type JwkEntry, type JwksStore } from './jwks.js'
-import type { HttpOptions } from './upstream.js'
-import { listClaim, type TokenVerifier } from './verifier.js'
+import type { JwkEntry } from './jwk-parse.js'
+import { createJwksStore, type JwksStore } from './jwks.js'
+import type { HttpOptions } from '../http/call-json.js'
+import { listClaim, type TokenVerifier } from './token-verifier.js'
+import type { Clock } from '../lib/clock.js'
 
 export interface JwtOptions {
   issuer: string
@@ -14,15 +16,17 @@ export interface JwtOptions {
   uidClaim: string | undefined
   teamClaim: string
   http: HttpOptions
-  /** seconds since the epoch */
-  now: () => number
+  /** whole seconds are enough: token times are whole seconds */
+  now: Clock
   onJwksRefreshFailed?: (err: Error) => void
   /** for tests; default a JWKS store built from the options above */
   jwks?: JwksStore
 }
 
 /** RFC 7518 asymmetric algorithms only: `none` and HS* (shared secrets) are never accepted. */
-export const ALLOWED_ALGS = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'])
+export const ALLOWED_ALGS = new Set([
+  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'
+])
 /** Clock skew tolerated on exp and nbf (the issue allows at most 60 s). */
 export const LEEWAY_SECONDS = 30
 
@@ -46,7 +50,8 @@ interface Decoded { header: Record<string, unknown>, payload: Record<string, unk
 function decodeToken (token: string): Decoded {
   try {
     const decoded = decode(token) as Decoded
-    if (typeof decoded.payload !== 'object' || decoded.payload === null || Array.isArray(decoded.payload)) throw new Error('payload')
+    const payload = decoded.payload
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new Error('payload')
     return decoded
   } catch {
     throw invalidToken(REASONS.malformed)
@@ -54,18 +59,27 @@ function decodeToken (token: string): Decoded {
 }
 
 /** Checks iss (exactly), aud (contains), exp (required) and nbf with leeway; returns a reason or undefined. */
-export function checkClaims (payload: Record<string, unknown>, expect: { issuer: string, audience: string }, now: number): string | undefined {
+export function checkClaims (
+  payload: Record<string, unknown>,
+  expect: { issuer: string, audience: string },
+  now: number
+): string | undefined {
   if (payload.iss !== expect.issuer) return REASONS.issuer
   const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud]
   if (!aud.includes(expect.audience)) return REASONS.audience
   if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) return REASONS.malformed
   if (payload.exp + LEEWAY_SECONDS <= now) return REASONS.expired
-  if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf - LEEWAY_SECONDS > now)) return REASONS.notYetValid
+  const nbf = payload.nbf
+  if (nbf !== undefined && (typeof nbf !== 'number' || nbf - LEEWAY_SECONDS > now)) return REASONS.notYetValid
   return undefined
 }
 
 /** RFC 9068 claims -> Principal; scopes from `scope` (string) or `scp` (array). */
-export function principalOf (payload: Record<string, unknown>, uidClaim: string | undefined, teamClaim: string): Principal {
+export function principalOf (
+  payload: Record<string, unknown>,
+  uidClaim: string | undefined,
+  teamClaim: string
+): Principal {
   const candidates = uidClaim ? [payload[uidClaim]] : [payload.sub, payload.client_id]
   const uid = candidates.find((v) => typeof v === 'string' && v !== '') as string | undefined
   if (uid === undefined) throw invalidToken(REASONS.noUid)
@@ -84,7 +98,7 @@ export function createJwtVerifier (opts: JwtOptions): TokenVerifier {
     jwksUrl: opts.jwksUrl,
     issuer: opts.issuer,
     http: opts.http,
-    nowMs: () => opts.now() * 1000,
+    now: opts.now,
     onRefreshFailed: opts.onJwksRefreshFailed
   })
   // One fast-jwt verifier per key; time claims are checked by checkClaims with the injected clock.
@@ -92,7 +106,13 @@ export function createJwtVerifier (opts: JwtOptions): TokenVerifier {
   function signatureCheck (key: JwkEntry): (token: string) => unknown {
     let verify = verifiers.get(key)
     if (!verify) {
-      verify = createVerifier({ key: key.pem, algorithms: key.algs as Algorithm[], cache: false, ignoreExpiration: true, ignoreNotBefore: true })
+      verify = createVerifier({
+        key: key.pem,
+        algorithms: key.algs as Algorithm[],
+        cache: false,
+        ignoreExpiration: true,
+        ignoreNotBefore: true
+      })
       verifiers.set(key, verify)
     }
     return verify

@@ -1,16 +1,17 @@
 import type { Dispatcher } from 'undici'
-import type { Principal } from '../policy/decide.js'
+import type { Principal } from './principal.js'
 import { invalidToken } from './bearer.js'
-import { badResponse, callJson, unavailable } from './upstream.js'
-import { listClaim, type TokenVerifier } from './verifier.js'
+import { badResponse, callJson, unavailable } from '../http/call-json.js'
+import { listClaim, type TokenVerifier } from './token-verifier.js'
+import type { Clock } from '../lib/clock.js'
 
 export interface TokeninfoOptions {
   url: string
   timeoutMs: number
   teamClaim: string
   dispatcher: Dispatcher
-  /** seconds since the epoch */
-  now: () => number
+  /** whole seconds are enough: token times are whole seconds */
+  now: Clock
 }
 
 function toPrincipal (info: Record<string, unknown>, opts: TokeninfoOptions): Principal {

@@ -1,6 +1,7 @@
-import type { Allowed, Principal } from '../policy/decide.js'
+import type { Principal } from '../auth/principal.js'
+import type { Allowed } from '../policy/decide.js'
 import { sessionNameFor } from '../policy/session-name.js'
-import type { AssumeRoleInput, SessionTag } from './sts.js'
+import type { AssumeRoleInput, SessionTag } from './assume-role.js'
 
 export interface AttributionOptions {
   sourceIdentity: boolean
@@ -32,7 +33,8 @@ function sessionTags (decision: Allowed, principal: Principal): SessionTag[] {
 
 /** Everything that shapes the AssumeRole call; SourceIdentity and tags only when switched on. */
 export function assumeRoleInput (decision: Allowed, principal: Principal, opts: AttributionOptions): AssumeRoleInput {
-  const input: AssumeRoleInput = { roleArn: decision.roleArn, sessionName: decision.sessionName, duration: decision.duration }
+  const { roleArn, sessionName, duration } = decision
+  const input: AssumeRoleInput = { roleArn, sessionName, duration }
   // SourceIdentity has the session name's rules (2-64 of [\w+=,.@-], so never "aws:…").
   if (opts.sourceIdentity) input.sourceIdentity = sessionNameFor(principal.uid)
   if (opts.sessionTags) {

@@ -1,5 +1,6 @@
-import { LRUCache } from 'lru-cache'
-import type { AssumeRoleInput, Vended } from './sts.js'
+import { createCoalescingCache, type Stored } from '../lib/coalescing-cache.js'
+import type { Clock } from '../lib/clock.js'
+import type { AssumeRoleInput, Vended } from './assume-role.js'
 
 /** Credentials for one request, and whether another request's AssumeRole call produced them. */
 export interface Served {
@@ -20,13 +21,12 @@ export interface CredentialCacheOptions {
   /** seconds a credential may be served after it was issued; 0 disables the cache and coalescing */
   maxAgeSeconds: number
   maxEntries: number
-  /** seconds since the epoch (fractions allowed) */
-  now: () => number
+  now: Clock
 }
 
 interface Entry {
   vended: Vended
-  /** when ro2key received it, seconds since the epoch */
+  /** when ro2key asked for it, seconds since the epoch */
   issuedAt: number
 }
 
@@ -72,37 +72,21 @@ export function createCredentialCache (opts: CredentialCacheOptions): Credential
   if (maxAgeSeconds <= 0) {
     return { async get (input) { return { vended: await assume(input), cached: false } }, size: 0 }
   }
-  const entries = new LRUCache<string, Entry>({ max: opts.maxEntries })
-  const inFlight = new Map<string, Promise<Vended>>()
-
-  function fetchShared (key: string, input: AssumeRoleInput): Promise<Vended> {
-    // Age counts from the request, not the answer: STS's clock started before ours stopped.
-    const started = now()
-    // Through a promise even if assume throws synchronously, so the finally below always runs.
-    const call = Promise.resolve(input).then(assume).then((vended) => {
-      entries.set(key, { vended, issuedAt: started })
-      return vended
-    })
-    inFlight.set(key, call)
-    const forget = (): void => { inFlight.delete(key) }
-    call.then(forget, forget)
-    return call
-  }
+  // Age counts from the request, not the answer: STS's clock started before ours stopped.
+  const cache = createCoalescingCache<Vended>({
+    max: opts.maxEntries,
+    now,
+    keepUntil: (_vended, startedAt) => startedAt + maxAgeSeconds
+  })
+  const servableNow = (duration: number) => (stored: Stored<Vended>): boolean =>
+    servable({ vended: stored.value, issuedAt: stored.startedAt }, duration, maxAgeSeconds, now())
 
   return {
     async get (input) {
-      const key = cacheKey(input)
-      const entry = entries.get(key)
-      if (entry) {
-        if (servable(entry, input.duration, maxAgeSeconds, now())) return { vended: entry.vended, cached: true }
-        entries.delete(key)
-      }
-      const pending = inFlight.get(key)
-      if (pending) return { vended: await pending, cached: true }
-      const call = fetchShared(key, input)
-      inFlight.set(key, call)
-      return { vended: await call, cached: false }
+      const found = cache.lookup(cacheKey(input), async () => await assume(input), servableNow(input.duration))
+      if (found.source === 'hit') return { vended: found.value, cached: true }
+      return { vended: await found.pending, cached: found.source === 'coalesced' }
     },
-    get size () { return entries.size }
+    get size () { return cache.size }
   }
 }

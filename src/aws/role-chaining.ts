@@ -1,5 +1,5 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
-import type { StsLike } from './sts.js'
+import type { StsLike } from './assume-role.js'
 
 /** When getSigninToken gets SessionDuration; AWS refuses it for role-chained credentials. */
 export type SessionDurationRule = 'auto' | 'always' | 'never'

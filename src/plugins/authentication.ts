@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { createAuthenticate } from '../auth/authenticate.js'
-import type { TokenVerifier } from '../auth/verifier.js'
+import type { TokenVerifier } from '../auth/token-verifier.js'
 
 export interface AuthenticationOptions {
   verifier: TokenVerifier

@@ -1,17 +1,7 @@
-import { DEFAULT_DURATION } from './limits.js'
+import type { Principal } from '../auth/principal.js'
+import { DEFAULT_DURATION } from '../aws/sts-rules.js'
 import type { Policy } from './policy-file.js'
 import { sessionNameFor } from './session-name.js'
-
-/** Who the verified token says the caller is. */
-export interface Principal {
-  uid: string
-  realm: string | undefined
-  scopes: string[]
-  /** teams from the token's team claim */
-  teams: string[]
-  /** seconds since the epoch, when known */
-  expiresAt: number | undefined
-}
 
 export interface Allowed {
   allowed: true
@@ -46,18 +36,33 @@ export function teamsOf (principal: Principal, policy: Policy): string[] {
 }
 
 /**
+ * The duration cap of a role granted by these teams: the most generous team sets it, and a
+ * team without max_duration has none (undefined = uncapped).
+ */
+export function durationCap (grantingTeams: readonly string[], policy: Policy): number | undefined {
+  const caps = grantingTeams.map((team) => policy.teams.get(team)?.maxDuration)
+  return caps.includes(undefined) ? undefined : Math.max(...(caps as number[]))
+}
+
+/**
  * Pure authorization: may this principal assume this role for this long? `tagTeams` are the
  * teams the role's IAM tag lists (ROLE_TEAMS_TAG); a team granted that way keeps its policy
  * file max_duration, if it has one.
  */
-export function decide (principal: Principal, request: Request, policy: Policy, arnPrefix: string, tagTeams: readonly string[] = []): Allowed | Denied {
+export function decide (
+  principal: Principal,
+  request: Request,
+  policy: Policy,
+  arnPrefix: string,
+  tagTeams: readonly string[] = []
+): Allowed | Denied {
   const teams = teamsOf(principal, policy)
   if (teams.length === 0) return { allowed: false, reason: 'no-team', teams }
-  const granting = teams.filter((team) => tagTeams.includes(team) || policy.teams.get(team)?.matchers.some((m) => m.test(request.roleName)))
+  const grants = (team: string): boolean =>
+    tagTeams.includes(team) || policy.teams.get(team)?.matchers.some((m) => m.test(request.roleName)) === true
+  const granting = teams.filter(grants)
   if (granting.length === 0) return { allowed: false, reason: 'role-not-allowed', teams }
-  // The most generous granting team sets the cap; a team without max_duration has none.
-  const caps = granting.map((team) => policy.teams.get(team)?.maxDuration)
-  const cap = caps.includes(undefined) ? undefined : Math.max(...(caps as number[]))
+  const cap = durationCap(granting, policy)
   const duration = request.duration ?? Math.min(DEFAULT_DURATION, cap ?? DEFAULT_DURATION)
   if (cap !== undefined && duration > cap) {
     return { allowed: false, reason: 'duration-above-cap', teams: granting, cap }

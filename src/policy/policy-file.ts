@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
-import { MAX_DURATION, MIN_DURATION } from './limits.js'
+import { MAX_DURATION, MIN_DURATION } from '../aws/sts-rules.js'
 
 /** A team's grant: role name patterns and an optional duration cap in seconds. */
 export interface TeamGrant {
@@ -43,7 +43,9 @@ function parseTeam (name: string, raw: unknown, problems: string[]): TeamGrant |
     return undefined
   }
   const maxDuration = raw.max_duration
-  if (maxDuration !== undefined && (!Number.isInteger(maxDuration) || (maxDuration as number) < MIN_DURATION || (maxDuration as number) > MAX_DURATION)) {
+  const inRange = (d: unknown): boolean =>
+    Number.isInteger(d) && (d as number) >= MIN_DURATION && (d as number) <= MAX_DURATION
+  if (maxDuration !== undefined && !inRange(maxDuration)) {
     problems.push(`teams.${name}.max_duration must be an integer from ${MIN_DURATION} to ${MAX_DURATION}`)
     return undefined
   }

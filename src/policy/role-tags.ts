@@ -1,6 +1,7 @@
 import { GetRoleCommand, ListRolesCommand, type IAMClient, type Role } from '@aws-sdk/client-iam'
-import { AppError } from '../errors.js'
-import { createFreshCache } from './fresh-cache.js'
+import { isAccessDenied, isNoSuchEntity, mapIamError, type AwsErrorShape } from '../aws/aws-errors.js'
+import { createCoalescingCache } from '../lib/coalescing-cache.js'
+import { wholeSeconds, type Clock } from '../lib/clock.js'
 
 /** The narrow seam to IAM: anything with the client's `send`. */
 export type IamLike = Pick<IAMClient, 'send'>
@@ -9,11 +10,10 @@ export interface RoleTagsOptions {
   iam: IamLike
   /** ROLE_TEAMS_TAG, e.g. ro2key:teams */
   tagKey: string
-  /** seconds an answer stays fresh */
+  /** whole seconds an answer stays fresh */
   ttl: number
   arnPrefix: string
-  /** seconds since the epoch */
-  now: () => number
+  now: Clock
 }
 
 export interface TaggedRole { roleName: string, teams: string[] }
@@ -27,8 +27,6 @@ export interface RoleTags {
   /** every role under ARN_PREFIX's path with the teams its tag lists */
   list (): Promise<RoleListing>
 }
-
-interface AwsErrorShape { name?: string, $metadata?: { httpStatusCode?: number, requestId?: string } }
 
 const MAX_CACHED_ROLES = 10_000
 const LIST_PAGE_SIZE = 1000
@@ -51,26 +49,14 @@ export function teamsOfRole (role: Role | undefined, tagKey: string): string[] {
   return teamsOfTag(role?.Tags?.find((tag) => tag.Key?.toLowerCase() === wanted)?.Value)
 }
 
-/** Maps an IAM failure: our own permissions or credentials 502, unreachable or throttled 503; never 401/403. */
-export function mapIamError (err: AwsErrorShape & Error, action: string): AppError {
-  const status = err.$metadata?.httpStatusCode
-  const cause = new Error(`IAM ${action} ${err.name ?? 'Error'} (${status ?? 'no response'}, request ${err.$metadata?.requestId ?? '-'}): ${err.message}`)
-  if (err.name === 'Throttling' || err.name === 'ThrottlingException') {
-    return new AppError('RO2KEY_UPSTREAM_UNAVAILABLE', { cause, detail: 'AWS IAM is throttling; try again later' })
-  }
-  if (status === undefined || status >= 500) {
-    return new AppError('RO2KEY_UPSTREAM_UNAVAILABLE', { cause, detail: 'AWS IAM could not be reached to read the role\'s tags; try again later' })
-  }
-  return new AppError('RO2KEY_UPSTREAM_BAD_RESPONSE', { cause, detail: `AWS IAM refused ro2key's own ${action}; the operator has been told` })
-}
-
-const isAccessDenied = (err: AwsErrorShape): boolean => err.name === 'AccessDenied' || err.name === 'AccessDeniedException'
-
 /** Role tags from IAM, cached per role for `ttl` seconds, concurrent reads of one role coalesced. */
 export function createRoleTags (opts: RoleTagsOptions): RoleTags {
   const path = rolePath(opts.arnPrefix)
-  const roles = createFreshCache<string[]>(opts.ttl, opts.now, MAX_CACHED_ROLES)
-  const listing = createFreshCache<RoleListing>(opts.ttl, opts.now, 1)
+  // An answer is fresh for `ttl` seconds after it arrived.
+  const now = wholeSeconds(opts.now)
+  const keepUntil = (): number => now() + opts.ttl
+  const roles = createCoalescingCache<string[]>({ max: MAX_CACHED_ROLES, now, keepUntil })
+  const listing = createCoalescingCache<RoleListing>({ max: 1, now, keepUntil })
 
   async function readRole (roleName: string): Promise<string[]> {
     try {
@@ -78,7 +64,7 @@ export function createRoleTags (opts: RoleTagsOptions): RoleTags {
       // GetRole finds a name under any path; ro2key assumes ARN_PREFIX/<name> only.
       return out.Role?.Path === path ? teamsOfRole(out.Role, opts.tagKey) : []
     } catch (err) {
-      if ((err as AwsErrorShape).name === 'NoSuchEntity' || (err as AwsErrorShape).name === 'NoSuchEntityException') return []
+      if (isNoSuchEntity(err as AwsErrorShape)) return []
       throw mapIamError(err as AwsErrorShape & Error, 'GetRole')
     }
   }
@@ -89,7 +75,8 @@ export function createRoleTags (opts: RoleTagsOptions): RoleTags {
     do {
       let out
       try {
-        out = await opts.iam.send(new ListRolesCommand({ PathPrefix: path, Marker: marker, MaxItems: LIST_PAGE_SIZE }))
+        const page = { PathPrefix: path, Marker: marker, MaxItems: LIST_PAGE_SIZE }
+        out = await opts.iam.send(new ListRolesCommand(page))
       } catch (err) {
         if (isAccessDenied(err as AwsErrorShape)) return undefined
         throw mapIamError(err as AwsErrorShape & Error, 'ListRoles')
@@ -100,7 +87,8 @@ export function createRoleTags (opts: RoleTagsOptions): RoleTags {
     return names
   }
 
-  const teamsFor = async (roleName: string): Promise<string[]> => await roles.get(roleName, async () => await readRole(roleName))
+  const teamsFor = async (roleName: string): Promise<string[]> =>
+    await roles.get(roleName, async () => await readRole(roleName))
 
   async function readListing (): Promise<RoleListing> {
     const names = await listNames()
@@ -110,7 +98,9 @@ export function createRoleTags (opts: RoleTagsOptions): RoleTags {
     for (let i = 0; i < names.length; i += LIST_CONCURRENCY) {
       const batch = names.slice(i, i + LIST_CONCURRENCY)
       const teams = await Promise.all(batch.map(teamsFor))
-      batch.forEach((roleName, j) => { if (teams[j]?.length) tagged.push({ roleName, teams: teams[j] as string[] }) })
+      batch.forEach((roleName, j) => {
+        if (teams[j]?.length) tagged.push({ roleName, teams: teams[j] as string[] })
+      })
     }
     return { status: 'listed', roles: tagged }
   }

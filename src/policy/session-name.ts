@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { MAX_SESSION_NAME, MIN_SESSION_NAME } from './limits.js'
+import { MAX_SESSION_NAME, MIN_SESSION_NAME } from '../aws/sts-rules.js'
 
 const NOT_ALLOWED = /[^\w+=,.@-]/g
 const HASH_CHARS = 8

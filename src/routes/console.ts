@@ -3,8 +3,9 @@ import type { components, operations } from '../api/schema.js'
 import type { Federation } from '../aws/federation.js'
 import { consoleDestination } from '../aws/partitions.js'
 import { createSessionDurationCheck } from '../aws/role-chaining.js'
-import { assumeRole, type StsLike } from '../aws/sts.js'
+import { assumeRole, type StsLike } from '../aws/assume-role.js'
 import type { Config } from '../config/index.js'
+import { AppError } from '../errors.js'
 import type { RoleTags } from '../policy/role-tags.js'
 import { authorizeRequest, grantAudit } from './shared/authorize-request.js'
 
@@ -20,10 +21,10 @@ export function createGetConsole (config: Config, sts: StsLike, federation: Fede
     request: GetConsoleRequest, reply: FastifyReply
   ): Promise<ConsoleSession | FastifyReply> {
     const roleName = request.params.role_name
-    const destination = consoleDestination(request.query.destination, config.partition)
-    const authorized = await authorizeRequest(request, config, roleTags, roleName, request.query.duration, {
-      via: 'console'
-    })
+    const checked = consoleDestination(request.query.destination, config.partition)
+    if (!checked.ok) throw new AppError('RO2KEY_DESTINATION_NOT_ALLOWED', { detail: checked.detail })
+    const destination = checked.url
+    const authorized = await authorizeRequest(request, config, roleTags, roleName, request.query.duration, { via: 'console' })
     const vended = await assumeRole(sts, authorized.input)
     const sessionDuration = await mayRequestSessionDuration() ? authorized.decision.duration : undefined
     const signinToken = await federation.signinToken(vended, sessionDuration)

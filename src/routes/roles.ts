@@ -2,21 +2,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { components } from '../api/schema.js'
 import type { Config } from '../config/index.js'
 import { AppError } from '../errors.js'
-import { teamsOf } from '../policy/decide.js'
+import { durationCap, teamsOf } from '../policy/decide.js'
 import type { Policy } from '../policy/policy-file.js'
 import type { RoleTags, TaggedRole } from '../policy/role-tags.js'
 
 type RoleList = components['schemas']['RoleList']
 type RoleGrant = components['schemas']['RoleGrant']
 
-/** The most generous cap of the granting teams, as decide() applies it; undefined = uncapped. */
-function capOf (teams: string[], policy: Policy): number | undefined {
-  const caps = teams.map((team) => policy.teams.get(team)?.maxDuration)
-  return caps.includes(undefined) ? undefined : Math.max(...(caps as number[]))
-}
-
 function grant (role: string, source: RoleGrant['source'], teams: string[], policy: Policy): RoleGrant {
-  const cap = capOf(teams, policy)
+  const cap = durationCap(teams, policy)
   return cap === undefined ? { role, source, teams } : { role, source, teams, max_duration: cap }
 }
 

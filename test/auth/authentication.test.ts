@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { StsLike } from '../../src/aws/sts.js'
+import type { StsLike } from '../../src/aws/assume-role.js'
 import { startTokeninfo } from '../../dev/peers/tokeninfo.js'
 import { build, testConfig } from '../helpers/build.js'
 

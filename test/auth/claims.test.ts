@@ -1,7 +1,7 @@
 import t from 'tap'
 import { basicAuth, principalOfIntrospection } from '../../src/auth/introspection.js'
 import { checkClaims, LEEWAY_SECONDS, principalOf } from '../../src/auth/jwt.js'
-import { looksLikeJwt } from '../../src/auth/select.js'
+import { looksLikeJwt } from '../../src/auth/choose-verifier.js'
 
 const NOW = 1_800_000_000
 const expect = { issuer: 'https://idp.example.org/realms/robots', audience: 'ro2key' }

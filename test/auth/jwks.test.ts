@@ -1,7 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto'
 import t from 'tap'
 import { Agent } from 'undici'
-import { algsFor, createJwksStore, parseJwks } from '../../src/auth/jwks.js'
+import { algsFor, parseJwks } from '../../src/auth/jwk-parse.js'
+import { createJwksStore } from '../../src/auth/jwks.js'
 import { startOidc } from '../../dev/peers/oidc.js'
 
 const oidc = await startOidc()
@@ -14,7 +15,7 @@ const KID = oidc.signingKey.kid
 function storeWithClock (jwksUrl: string | null = oidc.jwksUrl, issuer = oidc.issuer) {
   const clock = { ms: 1_000_000 }
   const failures: Error[] = []
-  const store = createJwksStore({ jwksUrl: jwksUrl ?? undefined, issuer, http, nowMs: () => clock.ms, onRefreshFailed: (e) => failures.push(e) })
+  const store = createJwksStore({ jwksUrl: jwksUrl ?? undefined, issuer, http, now: () => clock.ms / 1000, onRefreshFailed: (e) => failures.push(e) })
   return { store, clock, failures }
 }
 

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { assumeRoleInput, tagValue } from '../../src/aws/attribution.js'
-import type { Allowed, Principal } from '../../src/policy/decide.js'
+import type { Principal } from '../../src/auth/principal.js'
+import type { Allowed } from '../../src/policy/decide.js'
 
 const decision: Allowed = { allowed: true, roleArn: 'arn:aws:iam::123456789012:role/R', sessionName: 'robot-x', duration: 3600, teams: ['mint', 'billing'] }
 const principal: Principal = { uid: 'robot-x', realm: '/services', scopes: [], teams: [], expiresAt: undefined }

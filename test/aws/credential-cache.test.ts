@@ -1,6 +1,6 @@
 import t from 'tap'
 import { cacheKey, createCredentialCache, EXPIRY_SLACK_SECONDS, servable, type CredentialCacheOptions } from '../../src/aws/credential-cache.js'
-import type { AssumeRoleInput, Vended } from '../../src/aws/sts.js'
+import type { AssumeRoleInput, Vended } from '../../src/aws/assume-role.js'
 import { AppError } from '../../src/errors.js'
 
 const T0 = 1_800_000_000

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createSessionDurationCheck } from '../../src/aws/role-chaining.js'
-import type { StsLike } from '../../src/aws/sts.js'
+import type { StsLike } from '../../src/aws/assume-role.js'
 
 /** An STS seam answering GetCallerIdentity from a list of outcomes, counting calls. */
 function stsAnswering (...outcomes: Array<string | Error>): StsLike & { calls: number } {

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { decide, type Principal } from '../../src/policy/decide.js'
+import type { Principal } from '../../src/auth/principal.js'
+import { decide, durationCap } from '../../src/policy/decide.js'
 import { buildPolicy } from '../../src/policy/policy-file.js'
 
 const ARN = 'arn:aws:iam::123456789012:role'
@@ -58,3 +59,10 @@ for (const row of [...table.map((r) => ({ ...r, tagTeams: undefined })), ...tagT
     if (got.allowed) t.equal(got.roleArn, `${ARN}/${row.role}`)
   })
 }
+
+t.test('durationCap: the most generous granting team; any uncapped team means no cap', async (t) => {
+  t.equal(durationCap(['mint'], policy), 3600)
+  t.equal(durationCap(['mint', 'short', 'ops'], policy), 7200)
+  t.equal(durationCap(['mint', 'billing'], policy), undefined)
+  t.equal(durationCap(['no-such-team'], policy), undefined, 'an unknown team has no cap (tag-granted)')
+})

@@ -1,6 +1,6 @@
 import { CreateRoleCommand, IAMClient, TagRoleCommand } from '@aws-sdk/client-iam'
 import t from 'tap'
-import { createRoleTags, mapIamError, rolePath, teamsOfRole, teamsOfTag } from '../../src/policy/role-tags.js'
+import { createRoleTags, rolePath, teamsOfRole, teamsOfTag } from '../../src/policy/role-tags.js'
 import { countingIam } from '../helpers/counting-iam.js'
 import { ARN_PREFIX, MOTO_ACCOUNT, startMoto, type Moto, startStrictMoto } from '../../dev/peers/moto.js'
 
@@ -25,21 +25,6 @@ t.test('pure helpers', async (t) => {
   t.same(teamsOfRole({ Tags: [{ Key: 'RO2KEY:Teams', Value: 'mint' }] } as never, TAG), ['mint'], 'IAM tag keys are case-insensitive')
   t.same(teamsOfRole({ Tags: [{ Key: 'other', Value: 'mint' }] } as never, TAG), [])
   t.same(teamsOfRole(undefined, TAG), [])
-  const err = (name: string, status?: number) => Object.assign(new Error(`User: arn:aws:iam::${MOTO_ACCOUNT}:user/x is not authorized`), { name, $metadata: { httpStatusCode: status } })
-  const rows = [
-    { err: err('AccessDenied', 403), status: 502, code: 'RO2KEY_UPSTREAM_BAD_RESPONSE' },
-    { err: err('InvalidClientTokenId', 403), status: 502, code: 'RO2KEY_UPSTREAM_BAD_RESPONSE' },
-    { err: err('Throttling', 400), status: 503, code: 'RO2KEY_UPSTREAM_UNAVAILABLE' },
-    { err: err('ServiceFailure', 500), status: 503, code: 'RO2KEY_UPSTREAM_UNAVAILABLE' },
-    { err: err('Error'), status: 503, code: 'RO2KEY_UPSTREAM_UNAVAILABLE' }
-  ]
-  for (const row of rows) {
-    const mapped = mapIamError(row.err, 'GetRole')
-    t.match(mapped, { statusCode: row.status, code: row.code }, row.err.name)
-    t.notMatch(mapped.detail, /arn:aws|123456789012/, 'no account data for the client')
-    t.match((mapped.cause as Error).message, /^IAM GetRole /, 'the AWS error is kept for the log')
-    t.equal(mapped.headers['retry-after'], '5')
-  }
 })
 
 t.test('against moto', async (t) => {

@@ -1,10 +1,11 @@
 import type { FastifyRequest } from 'fastify'
 import { assumeRoleInput } from '../../aws/attribution.js'
-import type { AssumeRoleInput } from '../../aws/sts.js'
+import type { AssumeRoleInput } from '../../aws/assume-role.js'
 import type { Config } from '../../config/index.js'
 import { AppError } from '../../errors.js'
-import { authorize } from '../../policy/authorize.js'
-import type { Allowed, Denied, Principal } from '../../policy/decide.js'
+import { decideWithTags } from '../../policy/decide-with-tags.js'
+import type { Principal } from '../../auth/principal.js'
+import type { Allowed, Denied } from '../../policy/decide.js'
 import type { RoleTags } from '../../policy/role-tags.js'
 
 function denial (denied: Denied, roleName: string): AppError {
@@ -42,7 +43,7 @@ export async function authorizeRequest (
 ): Promise<Authorized> {
   const principal = request.principal
   if (!principal) throw new AppError('RO2KEY_INTERNAL', { detail: 'no principal' })
-  const decision = await authorize(principal, { roleName, duration }, config.policy, config.arnPrefix, roleTags)
+  const decision = await decideWithTags(principal, { roleName, duration }, config.policy, config.arnPrefix, roleTags)
   if (!decision.allowed) {
     const { teams, reason } = decision
     const denied = { event: 'denied', uid: principal.uid, teams, role: roleName, reason, ...audit }

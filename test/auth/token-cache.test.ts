@@ -1,9 +1,9 @@
 import t from 'tap'
-import { cachingVerifier, NEGATIVE_TTL_SECONDS, tokenKey } from '../../src/auth/cache.js'
-import type { TokenVerifier } from '../../src/auth/verifier.js'
+import { cachingVerifier, NEGATIVE_TTL_SECONDS, tokenKey } from '../../src/auth/token-cache.js'
+import type { TokenVerifier } from '../../src/auth/token-verifier.js'
 import { AppError } from '../../src/errors.js'
-import type { Principal } from '../../src/policy/decide.js'
-import type { StsLike } from '../../src/aws/sts.js'
+import type { Principal } from '../../src/auth/principal.js'
+import type { StsLike } from '../../src/aws/assume-role.js'
 import { startTokeninfo } from '../../dev/peers/tokeninfo.js'
 import { build, testConfig } from '../helpers/build.js'
 

@@ -1,5 +1,11 @@
 import t from 'tap'
-import { createFreshCache } from '../../src/policy/fresh-cache.js'
+import { createCoalescingCache } from '../../src/lib/coalescing-cache.js'
+import type { Clock } from '../../src/lib/clock.js'
+
+/** A cache whose entries are fresh for `ttl` seconds after their load finished (as role tags use it). */
+function createFreshCache<V extends {}> (ttl: number, now: Clock, max: number) {
+  return createCoalescingCache<V>({ max, now, keepUntil: () => now() + ttl })
+}
 
 t.test('fresh for ttl seconds of the injected clock, then loaded again', async (t) => {
   let clock = 1000
@@ -47,4 +53,26 @@ t.test('ttl 0 never caches; max bounds the entries', async (t) => {
   const before = loads
   await small.get('a', load)
   t.equal(loads, before + 1, 'the least recently used entry was dropped')
+})
+
+t.test('lookup says how it was served; usable() can refuse a fresh entry', async (t) => {
+  let loads = 0
+  const cache = createCoalescingCache<number>({ max: 10, now: () => 0, keepUntil: () => 60 })
+  const load = async (): Promise<number> => ++loads
+  const first = cache.lookup('k', load)
+  const second = cache.lookup('k', load)
+  t.same([first.source, second.source], ['miss', 'coalesced'])
+  t.equal(await cache.get('k', load), 1)
+  t.same(cache.lookup('k', load), { source: 'hit', value: 1 })
+  const refused = cache.lookup('k', load, () => false)
+  t.equal(refused.source, 'miss', 'refused entries are dropped and loaded again')
+  if (refused.source !== 'hit') t.equal(await refused.pending, 2)
+  t.equal(cache.size, 1)
+})
+
+t.test('a load that throws synchronously is a rejected lookup, not a thrown one', async (t) => {
+  const cache = createCoalescingCache<number>({ max: 10, now: () => 0, keepUntil: () => 60 })
+  const found = cache.lookup('k', () => { throw new Error('sync') })
+  t.equal(found.source, 'miss')
+  if (found.source !== 'hit') await t.rejects(found.pending, /sync/)
 })

@@ -5,9 +5,10 @@ const RESET_CODES = ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']
 const RETRY_DELAY_MS = 50
 
 /**
- * The dispatcher for outside HTTP calls (tokeninfo today; JWKS, introspection may share it):
- * connect timeout, and one retry of an idempotent GET when the connection was reset (a
- * keep-alive socket the upstream closed). No retry on a status code: 5xx is the upstream's answer.
+ * The dispatcher for outside HTTP calls (callJson/callText: the token services and the AWS
+ * federation endpoint): connect timeout, and one retry of an idempotent GET when the
+ * connection was reset (a keep-alive socket the upstream closed). No retry on a status code:
+ * 5xx is the upstream's answer.
  */
 export function createUpstreamDispatcher (connectTimeoutMs: number): Dispatcher {
   return new Agent({ connect: { timeout: connectTimeoutMs } }).compose(interceptors.retry({

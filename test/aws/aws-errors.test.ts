@@ -1,5 +1,7 @@
 import t from 'tap'
-import { accessDeniedDetail, mapStsError } from '../../src/aws/sts.js'
+import { accessDeniedDetail, mapIamError, mapStsError } from '../../src/aws/aws-errors.js'
+
+const MOTO_ACCOUNT = '123456789012'
 
 function awsError (name: string, status?: number, message = 'msg'): Error {
   return Object.assign(new Error(message), { name, $metadata: status === undefined ? {} : { httpStatusCode: status, requestId: 'r-1' } })
@@ -41,5 +43,23 @@ t.test('AccessDenied names the trust-policy permission ro2key needs, never AWS\'
     const mapped = mapStsError(awsError('AccessDenied', 403, row.message), row.input)
     t.match(mapped, { statusCode: 403, code: 'RO2KEY_AWS_ACCESS_DENIED', detail: row.detail }, `${row.desc}: mapped`)
     t.notMatch(mapped.detail ?? '', /123456789012|arn:aws|i-0abc/, `${row.desc}: no account data`)
+  }
+})
+
+t.test('mapIamError: our own IAM trouble is 502/503, never the caller\'s fault', async (t) => {
+  const err = (name: string, status?: number) => Object.assign(new Error(`User: arn:aws:iam::${MOTO_ACCOUNT}:user/x is not authorized`), { name, $metadata: { httpStatusCode: status } })
+  const rows = [
+    { err: err('AccessDenied', 403), status: 502, code: 'RO2KEY_UPSTREAM_BAD_RESPONSE' },
+    { err: err('InvalidClientTokenId', 403), status: 502, code: 'RO2KEY_UPSTREAM_BAD_RESPONSE' },
+    { err: err('Throttling', 400), status: 503, code: 'RO2KEY_UPSTREAM_UNAVAILABLE' },
+    { err: err('ServiceFailure', 500), status: 503, code: 'RO2KEY_UPSTREAM_UNAVAILABLE' },
+    { err: err('Error'), status: 503, code: 'RO2KEY_UPSTREAM_UNAVAILABLE' }
+  ]
+  for (const row of rows) {
+    const mapped = mapIamError(row.err, 'GetRole')
+    t.match(mapped, { statusCode: row.status, code: row.code }, row.err.name)
+    t.notMatch(mapped.detail, /arn:aws|123456789012/, 'no account data for the client')
+    t.match((mapped.cause as Error).message, /^IAM GetRole /, 'the AWS error is kept for the log')
+    t.equal(mapped.headers['retry-after'], '5')
   }
 })

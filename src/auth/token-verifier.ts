@@ -1,4 +1,4 @@
-import type { Principal } from '../policy/decide.js'
+import type { Principal } from './principal.js'
 
 /** Turns a bearer token into a Principal, or throws an AppError (401, 502, 503). */
 export interface TokenVerifier {

@@ -2,11 +2,12 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Dispatcher } from 'undici'
 import type { Config } from '../config/index.js'
 import { AppError } from '../errors.js'
+import { wholeSeconds, type Clock } from '../lib/clock.js'
 import { invalidToken } from './bearer.js'
 import { createIntrospectionVerifier } from './introspection.js'
 import { createJwtVerifier } from './jwt.js'
 import { createTokeninfoVerifier } from './tokeninfo.js'
-import type { TokenVerifier } from './verifier.js'
+import type { TokenVerifier } from './token-verifier.js'
 
 export interface Verifiers {
   jwt?: TokenVerifier | undefined
@@ -33,7 +34,7 @@ const isInactive = (err: unknown): boolean => err instanceof AppError && err.cod
  * else to introspection, and to tokeninfo when introspection is not configured or called the
  * token invalid (two providers during a migration). A JWT verifier's 401 is final.
  */
-export function selectVerifier (v: Verifiers): TokenVerifier {
+export function chooseVerifier (v: Verifiers): TokenVerifier {
   const { jwt, introspection, tokeninfo } = v
   return {
     async verify (token) {
@@ -53,28 +54,38 @@ export function selectVerifier (v: Verifiers): TokenVerifier {
 
 export interface VerifierDeps {
   dispatcher: Dispatcher
-  /** seconds since the epoch */
-  now: () => number
+  /** read in whole seconds by the verifiers */
+  now: Clock
   logger: FastifyBaseLogger
   /** wraps each verifier, e.g. to time it per upstream (metrics) */
-  instrument?: (upstream: 'jwt' | 'introspection' | 'tokeninfo', verifier: TokenVerifier) => TokenVerifier
+  instrument?: (upstream: Upstream, verifier: TokenVerifier) => TokenVerifier
 }
 
-/** Every verifier the config names, combined by selectVerifier. */
+type Upstream = 'jwt' | 'introspection' | 'tokeninfo'
+
+/** Every verifier the config names, combined by chooseVerifier. */
 export function createTokenVerifier (config: Config, deps: VerifierDeps): TokenVerifier {
+  const now = wholeSeconds(deps.now)
   const http = { dispatcher: deps.dispatcher, timeoutMs: config.tokeninfoTimeoutMs }
-  const common = { uidClaim: config.uidClaim, teamClaim: config.teamClaim, http, now: deps.now }
-  const w = <V extends TokenVerifier | undefined | false | '' | null>(name: 'jwt' | 'introspection' | 'tokeninfo', v: V): V =>
+  const common = { uidClaim: config.uidClaim, teamClaim: config.teamClaim, http, now }
+  const w = <V extends TokenVerifier | undefined | false | '' | null>(name: Upstream, v: V): V =>
     (v && deps.instrument ? deps.instrument(name, v) : v) as V
-  return selectVerifier({
-    jwt: w('jwt', config.jwt && createJwtVerifier({
-      ...config.jwt,
-      ...common,
-      onJwksRefreshFailed: (err) => deps.logger.warn({ cause: err.cause instanceof Error ? err.cause.message : err.message }, 'JWKS refresh failed; keeping the last good key set')
-    })),
-    introspection: w('introspection', config.introspection && createIntrospectionVerifier({ ...config.introspection, ...common })),
+  const onJwksRefreshFailed = (err: Error): void => {
+    const cause = err.cause instanceof Error ? err.cause.message : err.message
+    deps.logger.warn({ cause }, 'JWKS refresh failed; keeping the last good key set')
+  }
+  return chooseVerifier({
+    jwt: w('jwt', config.jwt && createJwtVerifier({ ...config.jwt, ...common, onJwksRefreshFailed })),
+    introspection: w('introspection',
+      config.introspection && createIntrospectionVerifier({ ...config.introspection, ...common })),
     tokeninfo: w('tokeninfo', config.tokeninfoUrl === undefined
       ? undefined
-      : createTokeninfoVerifier({ url: config.tokeninfoUrl, timeoutMs: config.tokeninfoTimeoutMs, teamClaim: config.teamClaim, dispatcher: deps.dispatcher, now: deps.now }))
+      : createTokeninfoVerifier({
+        url: config.tokeninfoUrl,
+        timeoutMs: config.tokeninfoTimeoutMs,
+        teamClaim: config.teamClaim,
+        dispatcher: deps.dispatcher,
+        now
+      }))
   })
 }
