@@ -142,4 +142,3 @@ t.test('retries: ro2key 503 with Retry-After, bounded', async (t) => {
   t.equal(unreachable.code, EXIT.unavailable)
   t.match(unreachable.stderr, /curl exit 7 from http:\/\/127\.0\.0\.1:\d+\/get_key\/S3MintReadOnly; retry 1 of 1 in 1 s\n.*could not reach/s)
 })
-

@@ -206,7 +206,12 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const peer = await startOidc({ port: Number(process.argv[2] ?? 0) })
   const { issuer, tokenUrl, jwksUrl, introspectionUrl, audience, clients } = peer
   process.stdout.write(JSON.stringify({
-    issuer, tokenUrl, jwksUrl, introspectionUrl, audience, clients,
+    issuer,
+    tokenUrl,
+    jwksUrl,
+    introspectionUrl,
+    audience,
+    clients,
     introspector: peer.introspector,
     jwt: await peer.issueToken(),
     opaque: await peer.issueToken({ format: 'opaque' })

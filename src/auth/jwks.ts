@@ -103,7 +103,7 @@ export function createJwksStore (opts: JwksOptions): JwksStore {
     async key (kid, alg) {
       if (keys === undefined || (millisOf(opts.now) - fetchedAt >= maxAgeMs && mayRefetch())) await refresh()
       const found = pick(keys ?? [], kid, alg)
-      if (found || inflight === undefined && !mayRefetch()) return found ?? unknownKey()
+      if (found || (inflight === undefined && !mayRefetch())) return found ?? unknownKey()
       await refresh()
       return pick(keys ?? [], kid, alg) ?? unknownKey()
     }

@@ -3,14 +3,14 @@ import type { BoolSpec, EnumSpec, Feature, IntSpec, Named, Spec, TextSpec, UrlSp
 type Extra = { defaultText?: string, secret?: true }
 const int = <D extends number | undefined>(feature: Feature, meaning: string,
   o: { default: D, min: number, max: number } & Extra): IntSpec & { default: D } =>
-  ({ type: 'int', feature, meaning, ...o })
+    ({ type: 'int', feature, meaning, ...o })
 const url = (feature: Feature, meaning: string, o: Extra = {}): UrlSpec => ({ type: 'url', feature, meaning, ...o })
 const bool = (feature: Feature, meaning: string): BoolSpec => ({ type: 'bool', feature, meaning })
 const oneOf = (feature: Feature, meaning: string, values: string[], dflt: string): EnumSpec =>
   ({ type: 'enum', feature, meaning, values, default: dflt })
 const text = <D extends string | undefined = undefined>(feature: Feature, meaning: string,
   o: { default?: D, format?: string } & Extra = {}): TextSpec & { default: D } =>
-  ({ type: 'string', feature, meaning, ...o }) as TextSpec & { default: D }
+    ({ type: 'string', feature, meaning, ...o }) as TextSpec & { default: D }
 const list = (feature: Feature, meaning: string, o: Extra = {}): TextSpec => ({ type: 'list', feature, meaning, ...o })
 
 const PARTITION_REGION = 'the partition\'s first region'

@@ -24,7 +24,9 @@ export function createGetConsole (config: Config, sts: StsLike, federation: Fede
     const checked = consoleDestination(request.query.destination, config.partition)
     if (!checked.ok) throw new AppError('RO2KEY_DESTINATION_NOT_ALLOWED', { detail: checked.detail })
     const destination = checked.url
-    const authorized = await authorizeRequest(request, config, roleTags, roleName, request.query.duration, { via: 'console' })
+    const authorized = await authorizeRequest(request, config, roleTags, roleName, request.query.duration, {
+      via: 'console'
+    })
     const vended = await assumeRole(sts, authorized.input)
     const sessionDuration = await mayRequestSessionDuration() ? authorized.decision.duration : undefined
     const signinToken = await federation.signinToken(vended, sessionDuration)
