@@ -40,6 +40,7 @@ export const WHEN: Record<ErrorCode, string> = {
   RO2KEY_HEADERS_TOO_LARGE: 'Request headers over 16 KiB.',
   RO2KEY_OVERLOADED: 'The event loop is saturated (`Retry-After: 5`). `/health` and `/metrics` are never shed.',
   RO2KEY_NOT_READY: '`/ready` while starting or shutting down.',
+  RO2KEY_STEP_UP_REQUIRED: 'The role needs MFA (`require_mfa`, `ro2key:require-mfa`) the token does not prove; `WWW-Authenticate` says what (RFC 9470).',
 }
 
 /** The markdown table, one row per registry entry, by status (registry order within one status). */

@@ -20,6 +20,8 @@ export const ERRORS = {
   RO2KEY_HEADERS_TOO_LARGE: { status: 431, title: 'Request headers too large' },
   RO2KEY_OVERLOADED: { status: 503, title: 'Overloaded' },
   RO2KEY_NOT_READY: { status: 503, title: 'Not ready' },
+  // authentication strength (issue 16)
+  RO2KEY_STEP_UP_REQUIRED: { status: 401, title: 'Stronger authentication required' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type ErrorCode = keyof typeof ERRORS

@@ -40,6 +40,8 @@ export interface Services {
   verifier: TokenVerifier
   credentials: CredentialCache
   federation: Federation
+  /** the clock every component was given (seconds since the epoch) */
+  now: () => number
   close (): Promise<void>
 }
 
@@ -114,6 +116,7 @@ export function createServices (config: Config, deps: ServiceDeps & { logger: Fa
       now
     }),
     federation: federationFor(config, dispatcher, metrics),
+    now,
     async close () {
       await Promise.all([ownSts?.destroy(), ownIam?.destroy(), ownDispatcher?.close()])
     }

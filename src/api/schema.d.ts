@@ -154,6 +154,14 @@ export interface components {
             teams: string[];
             /** @description Highest `duration` the caller may ask for; absent when uncapped. */
             max_duration?: number;
+            /**
+             * @description The role needs a stronger sign-in (`require_mfa` in the policy or the role tag
+             *     `ro2key:require-mfa=true`); absent when it does not. For a pattern, true when a
+             *     `require_mfa` pattern covers every name it matches.
+             */
+            require_mfa?: boolean;
+            /** @description With `require_mfa`, whether the current token already proves it (else expect a 401 step-up). */
+            mfa_satisfied?: boolean;
         };
         ConsoleSession: {
             /**

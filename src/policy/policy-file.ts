@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { MAX_DURATION, MIN_DURATION } from '../aws/sts-rules.js'
+import { parseRequireMfa, type MfaRule } from './require-mfa.js'
 
 /** A team's grant: role name patterns and an optional duration cap in seconds. */
 export interface TeamGrant {
   patterns: string[]
   matchers: RegExp[]
   maxDuration: number | undefined
+  /** require_mfa: roles of this team that need a stronger authentication (issue 16) */
+  requireMfa?: MfaRule | undefined
 }
 
 export interface Policy {
@@ -17,7 +20,7 @@ export interface Policy {
 
 /** Characters of an IAM role name, plus `*` in patterns. */
 const PATTERN = /^[\w+=,.@*-]{1,64}$/
-const TEAM_KEYS = new Set(['roles', 'max_duration'])
+const TEAM_KEYS = new Set(['roles', 'max_duration', 'require_mfa'])
 
 /** `*` matches any run of role-name characters; everything else is literal. */
 export function compilePattern (pattern: string): RegExp {
@@ -35,7 +38,7 @@ function parseTeam (name: string, raw: unknown, problems: string[]): TeamGrant |
     return undefined
   }
   for (const key of Object.keys(raw)) {
-    if (!TEAM_KEYS.has(key)) problems.push(`teams.${name}.${key} is not a known key (roles, max_duration)`)
+    if (!TEAM_KEYS.has(key)) problems.push(`teams.${name}.${key} is not a known key (roles, max_duration, require_mfa)`)
   }
   const roles = raw.roles
   if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string' && PATTERN.test(r))) {
@@ -49,7 +52,15 @@ function parseTeam (name: string, raw: unknown, problems: string[]): TeamGrant |
     problems.push(`teams.${name}.max_duration must be an integer from ${MIN_DURATION} to ${MAX_DURATION}`)
     return undefined
   }
-  return { patterns: roles, matchers: roles.map(compilePattern), maxDuration: maxDuration as number | undefined }
+  const grant: TeamGrant = {
+    patterns: roles, matchers: roles.map(compilePattern), maxDuration: maxDuration as number | undefined
+  }
+  if (raw.require_mfa !== undefined) {
+    const rule = parseRequireMfa(name, raw.require_mfa, problems, compilePattern, PATTERN)
+    if (rule === undefined) return undefined
+    grant.requireMfa = rule
+  }
+  return grant
 }
 
 function parseMembers (raw: unknown, teams: Map<string, TeamGrant>, problems: string[]): Map<string, string[]> {

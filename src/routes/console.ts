@@ -7,6 +7,7 @@ import { assumeRole, type StsLike } from '../aws/assume-role.js'
 import type { Config } from '../config/index.js'
 import { AppError } from '../errors.js'
 import type { RoleTags } from '../policy/role-tags.js'
+import { systemClock, type Clock } from '../lib/clock.js'
 import { authorizeRequest, grantAudit } from './shared/authorize-request.js'
 
 type Params = operations['getConsole']['parameters']['path']
@@ -15,7 +16,9 @@ type ConsoleSession = components['schemas']['ConsoleSession']
 export type GetConsoleRequest = FastifyRequest<{ Params: Params, Querystring: Query }>
 
 /** GET /console/{role_name}: the /get_key authorization, then an AWS console sign-in URL (JSON or 302). */
-export function createGetConsole (config: Config, sts: StsLike, federation: Federation, roleTags?: RoleTags) {
+export function createGetConsole (
+  config: Config, sts: StsLike, federation: Federation, roleTags?: RoleTags, now: Clock = systemClock
+) {
   const mayRequestSessionDuration = createSessionDurationCheck(config.console.sessionDuration, sts)
   return async function getConsole (
     request: GetConsoleRequest, reply: FastifyReply
@@ -26,7 +29,7 @@ export function createGetConsole (config: Config, sts: StsLike, federation: Fede
     const destination = checked.url
     const authorized = await authorizeRequest(request, config, roleTags, roleName, request.query.duration, {
       via: 'console'
-    })
+    }, now)
     const vended = await assumeRole(sts, authorized.input)
     const sessionDuration = await mayRequestSessionDuration() ? authorized.decision.duration : undefined
     const signinToken = await federation.signinToken(vended, sessionDuration)

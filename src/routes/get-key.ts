@@ -3,6 +3,7 @@ import type { components, operations } from '../api/schema.js'
 import type { CredentialCache } from '../aws/credential-cache.js'
 import type { Config } from '../config/index.js'
 import type { RoleTags } from '../policy/role-tags.js'
+import { systemClock, type Clock } from '../lib/clock.js'
 import { authorizeRequest, grantAudit } from './shared/authorize-request.js'
 import { formatCredentials } from './shared/format-env.js'
 
@@ -12,10 +13,12 @@ type Credentials = components['schemas']['Credentials']
 export type GetKeyRequest = FastifyRequest<{ Params: Params, Querystring: Query }>
 
 /** GET /get_key/{role_name}: authorize, assume the role, answer with every client's credential shape. */
-export function createGetKey (config: Config, credentials: CredentialCache, roleTags?: RoleTags) {
+export function createGetKey (
+  config: Config, credentials: CredentialCache, roleTags?: RoleTags, now: Clock = systemClock
+) {
   return async function getKey (request: GetKeyRequest, reply: FastifyReply): Promise<Credentials | string> {
     const roleName = request.params.role_name
-    const authorized = await authorizeRequest(request, config, roleTags, roleName, request.query.duration)
+    const authorized = await authorizeRequest(request, config, roleTags, roleName, request.query.duration, {}, now)
     const { vended, cached } = await credentials.get(authorized.input)
     const expiration = vended.expiration.toISOString()
     request.log.info({

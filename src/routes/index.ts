@@ -20,10 +20,10 @@ export interface RoutesOptions {
 export const routes = fp<RoutesOptions>(async function routes (app, { spec, config, services }) {
   const { credentials, federation, roleTags, sts } = services
   const serviceHandlers = {
-    getKey: createGetKey(config, credentials, roleTags),
+    getKey: createGetKey(config, credentials, roleTags, services.now),
     getHealth,
-    getRoles: createGetRoles(config, roleTags),
-    getConsole: createGetConsole(config, sts, federation, roleTags),
+    getRoles: createGetRoles(config, roleTags, services.now),
+    getConsole: createGetConsole(config, sts, federation, roleTags, services.now),
     getReady: createGetReady(app.readiness)
   }
   await app.register(openapiGlue, {

@@ -5,6 +5,8 @@ import { AppError } from '../errors.js'
 import { durationCap, teamsOf } from '../policy/decide.js'
 import type { Policy } from '../policy/policy-file.js'
 import type { RoleTags, TaggedRole } from '../policy/role-tags.js'
+import { systemClock, type Clock } from '../lib/clock.js'
+import { markStrength } from './shared/role-marks.js'
 
 type RoleList = components['schemas']['RoleList']
 type RoleGrant = components['schemas']['RoleGrant']
@@ -34,20 +36,22 @@ export function tagGrants (teams: string[], tagged: TaggedRole[], policy: Policy
 }
 
 /** GET /roles: what the caller may request, from the policy file and (when listable) IAM role tags. */
-export function createGetRoles (config: Config, roleTags?: RoleTags) {
+export function createGetRoles (config: Config, roleTags?: RoleTags, now: Clock = systemClock) {
   return async function getRoles (request: FastifyRequest, reply: FastifyReply): Promise<RoleList> {
     const principal = request.principal
     if (!principal) throw new AppError('RO2KEY_INTERNAL', { detail: 'no principal' })
     const teams = teamsOf(principal, config.policy)
     const roles = policyGrants(teams, config.policy)
     let roleTagsStatus: RoleList['role_tags'] = 'off'
+    let tagged: TaggedRole[] = []
     if (roleTags !== undefined) {
       const listing = await roleTags.list()
       roleTagsStatus = listing.status
-      if (listing.status === 'listed') roles.push(...tagGrants(teams, listing.roles, config.policy))
+      if (listing.status === 'listed') roles.push(...tagGrants(teams, tagged = listing.roles, config.policy))
     }
     roles.sort((a, b) => a.role.localeCompare(b.role) || a.source.localeCompare(b.source))
     reply.header('cache-control', 'no-store')
-    return { uid: principal.uid, teams, roles, role_tags: roleTagsStatus }
+    const marked = markStrength(roles, tagged, principal, config.policy, Math.floor(now()))
+    return { uid: principal.uid, teams, roles: marked, role_tags: roleTagsStatus }
   }
 }

@@ -7,6 +7,8 @@ import { decideWithTags } from '../../policy/decide-with-tags.js'
 import type { Principal } from '../../auth/principal.js'
 import type { Allowed, Denied } from '../../policy/decide.js'
 import type { RoleTags } from '../../policy/role-tags.js'
+import { systemClock, type Clock } from '../../lib/clock.js'
+import { enforceStrength } from './enforce-strength.js'
 
 function denial (denied: Denied, roleName: string): AppError {
   switch (denied.reason) {
@@ -39,7 +41,7 @@ export interface Authorized {
  */
 export async function authorizeRequest (
   request: FastifyRequest, config: Config, roleTags: RoleTags | undefined,
-  roleName: string, duration: number | undefined, audit: Record<string, unknown> = {}
+  roleName: string, duration: number | undefined, audit: Record<string, unknown> = {}, now: Clock = systemClock
 ): Promise<Authorized> {
   const principal = request.principal
   if (!principal) throw new AppError('RO2KEY_INTERNAL', { detail: 'no principal' })
@@ -50,6 +52,8 @@ export async function authorizeRequest (
     request.log.info({ audit: denied }, 'request denied')
     throw denial(decision, roleName)
   }
+  const { policy } = config
+  await enforceStrength(request, { principal, roleName, teams: decision.teams, policy, roleTags, now, audit })
   return { principal, decision, input: assumeRoleInput(decision, principal, config) }
 }
 
