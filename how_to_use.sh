@@ -10,7 +10,7 @@
 set -euo pipefail
 
 readonly PROG=${0##*/}
-readonly EX_USAGE=2 EX_AUTH=3 EX_REFUSED=4 EX_UNAVAILABLE=5
+readonly EX_USAGE=2 EX_AUTH=3 EX_REFUSED=4 EX_UNAVAILABLE=5 EX_STEP_UP=6
 
 usage() {
   printf '%s\n' "\
@@ -59,7 +59,9 @@ Exit codes (before COMMAND runs):
   4  request refused: ro2key answered 403 (role not allowed) or another 4xx
      (400 bad role name or duration)
   5  upstream unavailable: ro2key or AUTH_URL answered 5xx or 429, could not be
-     reached, timed out, or answered without credentials; worth retrying later"
+     reached, timed out, or answered without credentials; worth retrying later
+  6  step-up required: the role needs MFA (RFC 9470 insufficient_user_authentication);
+     sign in again with MFA and get a new token"
 }
 
 die() { # exit-code message...
@@ -306,8 +308,11 @@ url="${RO2KEY_URL%/}/get_key/$role${duration:+?duration=$duration}"
 http "header = $(curl_config_quote "Authorization: Bearer $token")" "$url" --header 'Accept: application/json'
 unset token
 if [[ $http_status != 200 ]]; then
-  read_fields "$http_body" title detail request_id
-  title=${values[0]:-} detail=${values[1]:-} request_id=${values[2]:-}
+  read_fields "$http_body" title detail request_id code
+  title=${values[0]:-} detail=${values[1]:-} request_id=${values[2]:-} code=${values[3]:-}
+  if [[ $http_status == 401 && $code == RO2KEY_STEP_UP_REQUIRED ]]; then
+    die "$EX_STEP_UP" "role $role needs a stronger sign-in: sign in again with MFA and get a new token (${detail:-step-up required})${request_id:+ (request $request_id)}"
+  fi
   die "$(exit_for_status "$http_status")" "ro2key answered HTTP $http_status for $role: ${title:-(no problem details)}${detail:+: $detail}${request_id:+ (request $request_id)}"
 fi
 
