@@ -123,7 +123,8 @@ export function createRoleTags (opts: RoleTagsOptions): RoleTags {
         const info = infos[j] as RoleInfo
         // a role tagged only ro2key:require-mfa is listed too, for the /roles marks
         if (info.teams.length || info.requireMfa) {
-          tagged.push({ roleName, teams: info.teams, requireMfa: info.requireMfa })
+          const role: TaggedRole = { roleName, teams: info.teams }
+          tagged.push(info.requireMfa ? { ...role, requireMfa: true } : role)
         }
       })
     }

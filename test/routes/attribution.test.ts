@@ -52,11 +52,14 @@ t.test('SOURCE_IDENTITY, SESSION_TAGS and TRANSITIVE_TAGS reach STS, and moto ac
     'Tags.member.2.Value': 'mint',
     'Tags.member.3.Key': 'ro2key:realm',
     'Tags.member.3.Value': '/services',
+    'Tags.member.4.Key': 'ro2key:mfa',
+    'Tags.member.4.Value': 'false',
     'TransitiveTagKeys.member.1': 'ro2key:uid',
     'TransitiveTagKeys.member.2': 'ro2key:team',
-    'TransitiveTagKeys.member.3': 'ro2key:realm'
+    'TransitiveTagKeys.member.3': 'ro2key:realm',
+    'TransitiveTagKeys.member.4': 'ro2key:mfa'
   })
-  t.match(logs.audits()[0], { event: 'issued', sourceIdentity: got.SourceIdentity, sessionTags: ['ro2key:uid', 'ro2key:team', 'ro2key:realm'] })
+  t.match(logs.audits()[0], { event: 'issued', sourceIdentity: got.SourceIdentity, sessionTags: ['ro2key:uid', 'ro2key:team', 'ro2key:realm', 'ro2key:mfa'] })
   t.notOk(logs.text.includes(res.json().SecretAccessKey), 'no secret in the log')
 })
 
@@ -65,7 +68,7 @@ t.test('SESSION_TAGS without TRANSITIVE_TAGS: tags, not transitive', async (t) =
   const { app } = await build(t, testConfig({ TOKENINFO_URL: tokeninfo.url, SESSION_TAGS: 'true' }), { sts })
   t.equal((await app.inject({ url: '/get_key/S3MintReadOnly', headers: bearer })).statusCode, 200)
   const keys = Object.keys(attribution(sent[0] as URLSearchParams))
-  t.equal(keys.filter((k) => k.startsWith('Tags.')).length, 6)
+  t.equal(keys.filter((k) => k.startsWith('Tags.')).length, 8)
   t.notOk(keys.some((k) => k.startsWith('TransitiveTagKeys') || k === 'SourceIdentity'))
 })
 
