@@ -311,7 +311,7 @@ if [[ $http_status != 200 ]]; then
   read_fields "$http_body" title detail request_id code
   title=${values[0]:-} detail=${values[1]:-} request_id=${values[2]:-} code=${values[3]:-}
   if [[ $http_status == 401 && $code == RO2KEY_STEP_UP_REQUIRED ]]; then
-    die "$EX_STEP_UP" "role $role needs a stronger sign-in: sign in again with MFA and get a new token (${detail:-step-up required})${request_id:+ (request $request_id)}"
+    die "$EX_STEP_UP" "ro2key answered HTTP 401 for $role: ${detail:-step-up required}${request_id:+ (request $request_id)}. Sign in again with MFA, get a new token and retry"
   fi
   die "$(exit_for_status "$http_status")" "ro2key answered HTTP $http_status for $role: ${title:-(no problem details)}${detail:+: $detail}${request_id:+ (request $request_id)}"
 fi
