@@ -7,6 +7,7 @@ import {
 } from '../../src/policy/auth-strength.js'
 import { buildPolicy } from '../../src/policy/policy-file.js'
 import { DEFAULT_MFA_AMR } from '../../src/policy/require-mfa.js'
+import { requiresMfaTag } from '../../src/policy/role-tags.js'
 
 const NOW = 1_800_000_000
 const who = (strength: Partial<Principal> = {}): Principal =>
@@ -121,4 +122,14 @@ t.test('require_mfa validation: every problem at once', async (t) => {
   t.match(bad({ roles: ['X'], max_auth_age: -1 }), /max_auth_age must be an integer/)
   t.match(bad({ roles: ['X'], mfa: true, max_auth_age: 1.5 }), /require_mfa\.mfa is not a known key.*max_auth_age must be/)
   t.equal(bad({ roles: ['X'] }), 'accepted')
+})
+
+t.test('requiresMfaTag: ro2key:require-mfa=true, key and value case-insensitive', async (t) => {
+  const role = (Key: string, Value: string) => ({ Tags: [{ Key, Value }] }) as Parameters<typeof requiresMfaTag>[0]
+  t.equal(requiresMfaTag(role('ro2key:require-mfa', 'true')), true)
+  t.equal(requiresMfaTag(role('RO2KEY:Require-MFA', ' TRUE ')), true)
+  t.equal(requiresMfaTag(role('ro2key:require-mfa', 'false')), false)
+  t.equal(requiresMfaTag(role('ro2key:require-mfa', 'yes')), false, 'only true')
+  t.equal(requiresMfaTag(role('ro2key:teams', 'true')), false)
+  t.equal(requiresMfaTag(undefined), false)
 })
