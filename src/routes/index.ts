@@ -18,13 +18,15 @@ export interface RoutesOptions {
 
 /** The routes of openapi.yaml: each operationId to its handler, each security scheme to app.authenticate. */
 export const routes = fp<RoutesOptions>(async function routes (app, { spec, config, services }) {
-  const { credentials, federation, roleTags, sts } = services
+  const { credentials, federation, roleTags, sts, roleTagsIn } = services
   const serviceHandlers = {
     getKey: createGetKey(config, credentials, roleTags),
     getHealth,
-    getRoles: createGetRoles(config, roleTags),
+    getRoles: createGetRoles(config, roleTags, roleTagsIn),
     getConsole: createGetConsole(config, sts, federation, roleTags),
-    getReady: createGetReady(app.readiness)
+    getReady: createGetReady(app.readiness),
+    getKeyInAccount: createGetKey(config, credentials, roleTags, roleTagsIn),
+    getConsoleInAccount: createGetConsole(config, sts, federation, roleTags, services)
   }
   await app.register(openapiGlue, {
     specification: spec,
