@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { MAX_DURATION, MIN_DURATION } from '../aws/sts-rules.js'
 import { parseAccounts, type AccountEntry } from './accounts.js'
+import { lineLocator, withLine, type LineOf } from './yaml-lines.js'
 import { aliasesOf, compileName, parseRolePattern, type RolePattern } from './role-pattern.js'
 
 /** A team's grant: role name patterns and an optional duration cap in seconds. */
@@ -93,7 +94,7 @@ function checkAliases (teams: Map<string, TeamGrant>, accounts: Map<string, Acco
 }
 
 /** Validates a parsed policy document; throws one Error listing every problem. */
-export function buildPolicy (doc: unknown, source: string): Policy {
+export function buildPolicy (doc: unknown, source: string, lineOf?: LineOf): Policy {
   const problems: string[] = []
   const teams = new Map<string, TeamGrant>()
   if (!isRecord(doc)) throw new Error(`${source}: must be a mapping with "teams" (and optionally "members")`)
@@ -111,7 +112,7 @@ export function buildPolicy (doc: unknown, source: string): Policy {
   const members = parseMembers(doc.members, teams, problems)
   const accounts = parseAccounts(doc.accounts, problems)
   checkAliases(teams, accounts, problems)
-  if (problems.length > 0) throw new Error(`${source}: ${problems.join('; ')}`)
+  if (problems.length > 0) throw new Error(`${source}: ${problems.map((p) => withLine(p, lineOf)).join('; ')}`)
   return { teams, members, accounts }
 }
 
@@ -129,5 +130,5 @@ export function loadPolicyFile (path: string): Policy {
   } catch (err) {
     throw new Error(`${path}: not valid YAML or JSON (${(err as Error).message.split('\n')[0]})`)
   }
-  return buildPolicy(doc, path)
+  return buildPolicy(doc, path, lineLocator(text))
 }
