@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici'
 import type { StsLike } from './aws/assume-role.js'
 import { createFederation, type Federation } from './aws/federation.js'
 import { instrumentedClient } from './aws/instrumented-client.js'
-import { PARTITION_REGION, perPartition } from './aws/partition-clients.js'
+import { perPartition, regionFor } from './aws/partition-clients.js'
 import { PARTITION_CONSOLE, type Partition } from './aws/partitions.js'
 import type { Config } from './config/index.js'
 import type { Metrics } from './metrics/metrics.js'
@@ -41,9 +41,10 @@ export interface AccountServicesInput {
 export function createAccountServices (config: Config, input: AccountServicesInput): AccountServices {
   const own: Array<{ destroy: () => void }> = []
   const timeout = config.limits.stsTimeoutMs
+  const home = { partition: config.partition, region: config.awsRegion }
   const stsFor = perPartition<StsLike>(config.partition, input.sts, (partition) => {
     if (input.injectedSts) return input.sts
-    const client = new STSClient(input.clientOptions(PARTITION_REGION[partition]))
+    const client = new STSClient(input.clientOptions(regionFor(partition, home)))
     own.push(client)
     return instrumentedClient(client, 'sts', timeout, input.metrics)
   })
@@ -63,8 +64,7 @@ export function createAccountServices (config: Config, input: AccountServicesInp
     ttl: config.roleTagsTtl,
     stsFor: (account) => stsFor(account.partition),
     iamWith: (account, credentials) => {
-      const home = account.partition === config.partition
-      const region = home ? config.awsRegion : PARTITION_REGION[account.partition]
+      const region = regionFor(account.partition, home)
       return instrumentedClient(iamWith(credentials, region), 'iam', timeout, input.metrics)
     },
     now: () => Math.floor(input.now())

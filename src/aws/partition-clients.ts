@@ -7,6 +7,11 @@ export const PARTITION_REGION: Record<Partition, string> = {
   'aws-us-gov': 'us-gov-west-1'
 }
 
+/** The region of a partition's STS and IAM clients: the configured one at home, else the partition's first. */
+export function regionFor (partition: Partition, home: { partition: Partition, region: string }): string {
+  return partition === home.partition ? home.region : PARTITION_REGION[partition]
+}
+
 /**
  * One client per partition: ARN_PREFIX's partition gets `home` (the configured region and
  * endpoints), any other one is made once by `make` with that partition's own region, so a
