@@ -61,3 +61,10 @@ t.test('resolving the account segment', async (t) => {
     t.equal(accounts.resolve(unknown), undefined, unknown)
   }
 })
+
+t.test('the CloudFormation Policy parameter (one line of JSON) carries accounts unchanged', async (t) => {
+  const line = JSON.stringify({ accounts: { prod: 'arn:aws:iam::111111111111:role' }, teams: { mint: { roles: ['prod/S3Mint*', '*/ReadOnly'] } } })
+  const config = loadConfig({ ...base, POLICY: line })
+  t.same(config.accounts.all.map((a) => a.id), ['123456789012', '111111111111'])
+  t.same(config.policy.teams.get('mint')?.patterns, ['prod/S3Mint*', '*/ReadOnly'])
+})
