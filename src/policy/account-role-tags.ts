@@ -1,4 +1,5 @@
 import { assumeRole, type StsLike } from '../aws/assume-role.js'
+import { AppError } from '../errors.js'
 import { createCoalescingCache } from '../lib/coalescing-cache.js'
 import { wholeSeconds, type Clock } from '../lib/clock.js'
 import type { Account } from './accounts.js'
@@ -38,6 +39,15 @@ export function readerRoleArn (account: Account, readerRole: string): string {
   return `arn:${account.partition}:iam::${account.id}:role/${readerRole}`
 }
 
+/** A refused reader AssumeRole is a 502 naming the set-up to fix; throttling and outages stay as they are. */
+function readerRefused (err: unknown, accountName: string): unknown {
+  if (!(err instanceof AppError) || err.statusCode >= 500) return err
+  return new AppError('RO2KEY_UPSTREAM_BAD_RESPONSE', {
+    cause: err,
+    detail: `ro2key may not assume its role-tags reader role in account ${accountName}; the operator has been told`
+  })
+}
+
 /** RoleTags for any account: the home one as is; others (one each, cached) through ROLE_TAGS_READER_ROLE. */
 export function createAccountRoleTags (opts: AccountRoleTagsOptions): RoleTagsIn {
   const now = wholeSeconds(opts.now)
@@ -60,13 +70,22 @@ export function createAccountRoleTags (opts: AccountRoleTagsOptions): RoleTagsIn
         const { accessKeyId, secretAccessKey, sessionToken, expiration } = v
         return { accessKeyId, secretAccessKey, sessionToken, expiration }
       })
-      tags = createRoleTags({
+      const inner = createRoleTags({
         iam: opts.iamWith(account, credentials),
         tagKey,
         ttl: opts.ttl,
         arnPrefix: account.prefix,
         now: opts.now
       })
+      // The reader session first (cached): its refusal is the operator's set-up, not IAM being down.
+      const name = account.alias ?? account.id
+      const ready = async (): Promise<void> => {
+        await credentials().catch((err) => { throw readerRefused(err, name) })
+      }
+      tags = {
+        teamsFor: async (roleName) => { await ready(); return await inner.teamsFor(roleName) },
+        list: async () => { await ready(); return await inner.list() }
+      }
       byPrefix.set(account.prefix, tags)
     }
     return tags

@@ -78,3 +78,24 @@ t.test('without ROLE_TAGS_READER_ROLE tags are read at home only, and the refusa
   t.equal(made.length, 0, 'no IAM client for another account')
   t.notOk(logs.text.includes('SecretAccessKey'))
 })
+
+t.test('a reader role ro2key may not assume: a problem answer that names the reader role, never a 500', async (t) => {
+  const { iamWith } = readerIams(t)
+  // STS refuses the reader session only, as AWS does when the reader role does not trust ro2key
+  const refusing = {
+    send: async (command: any, options?: any) => {
+      if (command.input?.RoleSessionName === 'ro2key-role-tags') {
+        throw Object.assign(new Error('User is not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } })
+      }
+      return await sts.send(command, options)
+    }
+  }
+  const { app, logs } = await build(t, testConfig({ ...env, ROLE_TAGS_READER_ROLE: READER }), { iamWith, sts: refusing as never })
+  const res = await app.inject({ url: '/get_key/prod/ProdTagged', headers: bearer })
+  t.equal(res.statusCode, 502, res.body)
+  t.match(res.headers['content-type'], /^application\/problem\+json/)
+  t.match(res.json(), { code: 'RO2KEY_UPSTREAM_BAD_RESPONSE', detail: /may not assume its role-tags reader role in account prod/ })
+  t.ok(res.headers['retry-after'], 'Retry-After')
+  t.notOk('AccessKeyId' in res.json())
+  t.notOk(logs.text.includes('SecretAccessKey'))
+})
