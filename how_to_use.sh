@@ -18,6 +18,7 @@ Usage: RO2KEY_URL=URL OAUTH2_TOKEN=TOKEN $PROG [--duration SECONDS] ROLE [-- COM
        $PROG --help
 
 Gets temporary AWS credentials for ROLE from ro2key (GET \$RO2KEY_URL/get_key/ROLE).
+ROLE may name an account: prod/S3MintReadOnly (an alias of ro2key's policy, or an account id).
 With -- COMMAND: runs COMMAND with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
   AWS_SESSION_TOKEN and AWS_CREDENTIAL_EXPIRATION in its environment; the exit
   status is then COMMAND's own.
@@ -284,7 +285,8 @@ while (($# > 0)); do
   esac
 done
 [[ -n $role ]] || die "$EX_USAGE" "no ROLE given (see --help)"
-[[ $role =~ ^[A-Za-z0-9+=,.@_-]{1,64}$ ]] || die "$EX_USAGE" "ROLE must be 1-64 characters of A-Z a-z 0-9 + = , . @ _ -"
+[[ $role =~ ^([a-z0-9][a-z0-9-]{0,31}/)?[A-Za-z0-9+=,.@_-]{1,64}$ ]] ||
+  die "$EX_USAGE" "ROLE must be 1-64 characters of A-Z a-z 0-9 + = , . @ _ -, optionally after ACCOUNT/ (an alias or id)"
 [[ -z $duration || $duration =~ ^[0-9]{1,6}$ ]] || die "$EX_USAGE" "--duration must be a number of seconds, got '$duration'"
 [[ -n ${RO2KEY_URL:-} ]] || die "$EX_USAGE" "RO2KEY_URL is not set: give the base URL of ro2key, e.g. https://ro2key.example.org"
 [[ $RO2KEY_URL =~ ^https?:// ]] || die "$EX_USAGE" "RO2KEY_URL must be an http(s) URL, got '$RO2KEY_URL'"

@@ -29,6 +29,7 @@ export const WHEN: Record<ErrorCode, string> = {
   RO2KEY_AWS_ACCESS_DENIED: 'STS refused AssumeRole: the role\'s trust policy must name ro2key\'s own role ' +
     '(`detail` names the missing permission: `sts:AssumeRole`, `sts:TagSession`, `sts:SetSourceIdentity`).',
   RO2KEY_NOT_FOUND: 'No such route.',
+  RO2KEY_UNKNOWN_ACCOUNT: '`{account}` is neither an alias of the policy\'s `accounts:` nor the id of a listed account.',
   RO2KEY_METHOD_NOT_ALLOWED: 'The route exists, the method does not (every route is a GET).',
   RO2KEY_INTERNAL: 'A bug: fixed text, the stack goes to the log.',
   RO2KEY_UPSTREAM_BAD_RESPONSE: 'A token service, STS, IAM or the federation endpoint answered 5xx or non-JSON, ' +

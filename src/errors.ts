@@ -10,6 +10,7 @@ export const ERRORS = {
   RO2KEY_ROLE_NOT_ALLOWED: { status: 403, title: 'Role not allowed' },
   RO2KEY_AWS_ACCESS_DENIED: { status: 403, title: 'AWS refused to assume the role' },
   RO2KEY_NOT_FOUND: { status: 404, title: 'Not found' },
+  RO2KEY_UNKNOWN_ACCOUNT: { status: 404, title: 'Account not served' },
   RO2KEY_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   RO2KEY_INTERNAL: { status: 500, title: 'Internal error' },
   RO2KEY_UPSTREAM_BAD_RESPONSE: { status: 502, title: 'Upstream answered badly' },

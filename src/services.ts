@@ -14,6 +14,8 @@ import type { Config } from './config/index.js'
 import { createUpstreamDispatcher } from './http/dispatcher.js'
 import { createMetrics, type Metrics } from './metrics/metrics.js'
 import { createRoleTags, type IamLike, type RoleTags } from './policy/role-tags.js'
+import { partitionOfArn } from './aws/partition-clients.js'
+import { createAccountServices, type AccountServices, type IamWith } from './services-accounts.js'
 
 /** Outside dependencies of the services; each defaults to the real one. */
 export interface ServiceDeps {
@@ -27,10 +29,12 @@ export interface ServiceDeps {
   now?: () => number
   /** metrics registry and seam; a fresh one per app by default */
   metrics?: Metrics
+  /** IAM signing with a reader role's credentials, for ROLE_TAGS_READER_ROLE (issue 17) */
+  iamWith?: IamWith
 }
 
 /** What the routes and plugins use; `close()` releases the clients ro2key made (not the injected ones). */
-export interface Services {
+export interface Services extends Omit<AccountServices, 'close'> {
   metrics: Metrics
   /** STS with a deadline and metrics */
   sts: StsLike
@@ -49,9 +53,9 @@ const STS_CONNECT_TIMEOUT_MS = 2000
 
 // Endpoint, credentials and retries come from the SDK's own settings
 // (AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL_IAM, the default credential chain, AWS_MAX_ATTEMPTS).
-function awsClientOptions (config: Config) {
+function awsClientOptions (config: Config, region = config.awsRegion) {
   return {
-    region: config.awsRegion,
+    region,
     requestHandler: { connectionTimeout: STS_CONNECT_TIMEOUT_MS, requestTimeout: config.limits.stsTimeoutMs }
   }
 }
@@ -104,21 +108,36 @@ export function createServices (config: Config, deps: ServiceDeps & { logger: Fa
   const ownDispatcher = deps.dispatcher ? undefined : createUpstreamDispatcher(config.tokeninfoTimeoutMs)
   const dispatcher = deps.dispatcher ?? ownDispatcher as Dispatcher
   const sts = instrumentedClient(deps.sts ?? ownSts as STSClient, 'sts', config.limits.stsTimeoutMs, metrics)
+  const roleTags = roleTagsFor(config, deps.iam ?? ownIam, metrics, now)
+  const federation = federationFor(config, dispatcher, metrics)
+  const accounts = createAccountServices(config, {
+    sts,
+    injectedSts: deps.sts !== undefined,
+    federation,
+    homeRoleTags: roleTags,
+    iamWith: deps.iamWith,
+    dispatcher,
+    metrics,
+    now,
+    clientOptions: (region) => awsClientOptions(config, region)
+  })
   return {
     metrics,
     sts,
-    roleTags: roleTagsFor(config, deps.iam ?? ownIam, metrics, now),
+    ...accounts,
+    roleTags,
     verifier: verifierFor(config, deps, dispatcher, metrics, now, deps.logger),
     credentials: createCredentialCache({
-      assume: (input) => assumeRole(sts, input),
+      // the credential cache keys on the whole AssumeRole input, the full role ARN included
+      assume: (input) => assumeRole(accounts.stsFor(partitionOfArn(input.roleArn)), input),
       maxAgeSeconds: config.credentialCacheMaxAge,
       maxEntries: config.credentialCacheMaxEntries,
       now
     }),
-    federation: federationFor(config, dispatcher, metrics),
+    federation,
     now,
     async close () {
-      await Promise.all([ownSts?.destroy(), ownIam?.destroy(), ownDispatcher?.close()])
+      await Promise.all([ownSts?.destroy(), ownIam?.destroy(), accounts.close(), ownDispatcher?.close()])
     }
   }
 }

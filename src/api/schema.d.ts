@@ -73,6 +73,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/get_key/{account}/{role_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Temporary AWS credentials for a role in a named account
+         * @description `/get_key/{role_name}` for a role in another account: `account` is an alias of the
+         *     policy's `accounts:` section or the 12-digit id of a listed account (or of
+         *     `ARN_PREFIX`'s). Assumes `<account's prefix>/<role_name>`. An account the policy does
+         *     not list is 404 `RO2KEY_UNKNOWN_ACCOUNT`, whether or not it exists in AWS.
+         */
+        get: operations["getKeyInAccount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/{account}/{role_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * AWS console sign-in URL for a role in a named account
+         * @description `/console/{role_name}` for a role in another account (`account` as on
+         *     `/get_key/{account}/{role_name}`). The federation endpoint and the console host
+         *     follow the partition of the account's prefix.
+         */
+        get: operations["getConsoleInAccount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -162,6 +207,10 @@ export interface components {
             require_mfa?: boolean;
             /** @description With `require_mfa`, whether the current token already proves it (else expect a 401 step-up). */
             mfa_satisfied?: boolean;
+            /** @description The account's alias in the policy (null for `ARN_PREFIX`'s when it has none). */
+            account?: string | null;
+            /** @description The 12-digit id of the account the role is in. */
+            account_id?: string;
         };
         ConsoleSession: {
             /**
@@ -207,6 +256,8 @@ export interface components {
         };
     };
     parameters: {
+        /** @description An alias of the policy's `accounts:` section or the 12-digit id of a listed account. */
+        Account: string;
         /** @description IAM role name under `ARN_PREFIX` (1-64 of `A-Za-z0-9_+=,.@-`). */
         RoleName: string;
         /**
@@ -338,6 +389,94 @@ export interface operations {
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    getKeyInAccount: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Lifetime of the credentials in seconds. Defaults to 3600 or to the team's
+                 *     `max_duration` when that is lower. Above the team's `max_duration` is refused.
+                 */
+                duration?: components["parameters"]["Duration"];
+                /** @description `json` (default) or `env`, as on `/get_key/{role_name}`. */
+                format?: "json" | "env";
+            };
+            header?: never;
+            path: {
+                /** @description An alias of the policy's `accounts:` section or the 12-digit id of a listed account. */
+                account: components["parameters"]["Account"];
+                /** @description IAM role name under `ARN_PREFIX` (1-64 of `A-Za-z0-9_+=,.@-`). */
+                role_name: components["parameters"]["RoleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Temporary credentials. Sent with `Cache-Control no-store`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Credentials"];
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    getConsoleInAccount: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Lifetime of the credentials in seconds. Defaults to 3600 or to the team's
+                 *     `max_duration` when that is lower. Above the team's `max_duration` is refused.
+                 */
+                duration?: components["parameters"]["Duration"];
+                /** @description `true`: answer 302 with the login URL in `Location` instead of JSON. */
+                redirect?: boolean;
+                /** @description Console page to open after sign-in, on the account's partition's console host. */
+                destination?: string;
+            };
+            header?: never;
+            path: {
+                /** @description An alias of the policy's `accounts:` section or the 12-digit id of a listed account. */
+                account: components["parameters"]["Account"];
+                /** @description IAM role name under `ARN_PREFIX` (1-64 of `A-Za-z0-9_+=,.@-`). */
+                role_name: components["parameters"]["RoleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The console login URL. Sent with `Cache-Control no-store`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleSession"];
+                };
+            };
+            /** @description Redirect to the console login URL (with `redirect=true`). */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
             502: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
         };

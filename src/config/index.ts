@@ -1,5 +1,7 @@
 import type { Partition } from '../aws/partitions.js'
 import type { Policy } from '../policy/policy-file.js'
+import type { Accounts } from '../policy/accounts.js'
+import { readAccounts } from './accounts.js'
 import { readArnPrefix, readRegion } from './aws.js'
 import { readAttribution, type Attribution } from './attribution.js'
 import { readConsole, type ConsoleConfig } from './console.js'
@@ -43,6 +45,10 @@ export interface Config extends Attribution {
   credentialCacheMaxEntries: number
   /** timeouts, rate limit, load shedding, metrics port, shutdown */
   limits: Limits
+  /** ARN_PREFIX's account and the policy's `accounts:` (issue 17) */
+  accounts: Accounts
+  /** ROLE_TAGS_READER_ROLE: role name assumed in each account to read role tags there */
+  roleTagsReaderRole: string | undefined
 }
 
 /** Thrown at boot with every configuration problem at once. */
@@ -83,6 +89,7 @@ export function loadConfig (env: Env): Config {
     credentialCacheMaxEntries: readInt(env, V.CREDENTIAL_CACHE_MAX_ENTRIES, problems),
     limits: readLimits(env, problems)
   }
+  const { accounts, roleTagsReaderRole } = readAccounts(env, arnPrefix, config.policy, problems)
   if (problems.length > 0 || config.policy === undefined) throw new ConfigError(problems)
-  return { ...config, policy: config.policy }
+  return { ...config, policy: config.policy, accounts, roleTagsReaderRole }
 }

@@ -58,6 +58,8 @@ const TABLE = {
   SOURCE_IDENTITY: bool('attribution', 'AssumeRole sets SourceIdentity to the caller\'s uid.'),
   SESSION_TAGS: bool('attribution', 'AssumeRole sends the session tags ro2key:uid, ro2key:team, ro2key:realm.'),
   TRANSITIVE_TAGS: bool('attribution', 'Those session tags are transitive (needs SESSION_TAGS).'),
+  ROLE_TAGS_READER_ROLE: text('attribution', 'Role (same name in each policy account) assumed to read role tags there.',
+    { format: 'a role name, optionally path/name', defaultText: 'tags read in the ARN_PREFIX account only' }),
 
   FEDERATION_URL: url('console', 'The AWS console federation endpoint.',
     { defaultText: 'the ARN_PREFIX partition\'s' }),

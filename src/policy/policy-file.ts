@@ -2,11 +2,17 @@ import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { MAX_DURATION, MIN_DURATION } from '../aws/sts-rules.js'
 import { parseRequireMfa, type MfaRule } from './require-mfa.js'
+import { parseAccounts, type AccountEntry } from './accounts.js'
+import { lineLocator, withLine, type LineOf } from './yaml-lines.js'
+import { aliasesOf, compileName, parseRolePattern, type RolePattern } from './role-pattern.js'
 
 /** A team's grant: role name patterns and an optional duration cap in seconds. */
 export interface TeamGrant {
   patterns: string[]
+  /** the name part of each pattern only (account-blind): match with rolePatterns */
   matchers: RegExp[]
+  /** the patterns with their account (plain, alias/ or any), see role-pattern.ts */
+  rolePatterns: RolePattern[]
   maxDuration: number | undefined
   /** require_mfa: roles of this team that need a stronger authentication (issue 16) */
   requireMfa?: MfaRule | undefined
@@ -16,16 +22,18 @@ export interface Policy {
   teams: Map<string, TeamGrant>
   /** principal uid -> teams, for tokens without a team claim */
   members: Map<string, string[]>
+  /** `accounts:` alias -> role ARN prefix (issue 17); absent = ARN_PREFIX only */
+  accounts?: Map<string, AccountEntry>
 }
 
 /** Characters of an IAM role name, plus `*` in patterns. */
 const PATTERN = /^[\w+=,.@*-]{1,64}$/
 const TEAM_KEYS = new Set(['roles', 'max_duration', 'require_mfa'])
+const TOP_KEYS = new Set(['teams', 'members', 'accounts'])
 
 /** `*` matches any run of role-name characters; everything else is literal. */
 export function compilePattern (pattern: string): RegExp {
-  const body = pattern.split('*').map((part) => part.replace(/[.+]/g, '\\$&')).join('[\\w+=,.@-]*')
-  return new RegExp(`^${body}$`)
+  return compileName(pattern)
 }
 
 function isRecord (value: unknown): value is Record<string, unknown> {
@@ -41,8 +49,11 @@ function parseTeam (name: string, raw: unknown, problems: string[]): TeamGrant |
     if (!TEAM_KEYS.has(key)) problems.push(`teams.${name}.${key} is not a known key (roles, max_duration, require_mfa)`)
   }
   const roles = raw.roles
-  if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string' && PATTERN.test(r))) {
-    problems.push(`teams.${name}.roles must be a list of role names or patterns ([A-Za-z0-9_+=,.@-] and *, 1-64 chars)`)
+  const parse = (r: unknown): RolePattern | undefined => typeof r === 'string' ? parseRolePattern(r) : undefined
+  const rolePatterns = Array.isArray(roles) ? roles.map(parse) : []
+  if (!Array.isArray(roles) || !rolePatterns.every((p) => p !== undefined)) {
+    problems.push(`teams.${name}.roles must be a list of role names or patterns ([A-Za-z0-9_+=,.@-] and *, ` +
+      '1-64 chars), each optionally after alias/ or */')
     return undefined
   }
   const maxDuration = raw.max_duration
@@ -52,9 +63,9 @@ function parseTeam (name: string, raw: unknown, problems: string[]): TeamGrant |
     problems.push(`teams.${name}.max_duration must be an integer from ${MIN_DURATION} to ${MAX_DURATION}`)
     return undefined
   }
-  const grant: TeamGrant = {
-    patterns: roles, matchers: roles.map(compilePattern), maxDuration: maxDuration as number | undefined
-  }
+  const patterns = rolePatterns as RolePattern[]
+  const cap = maxDuration as number | undefined
+  const grant: TeamGrant = { patterns: roles, matchers: patterns.map((p) => p.regex), rolePatterns: patterns, maxDuration: cap }
   if (raw.require_mfa !== undefined) {
     const rule = parseRequireMfa(name, raw.require_mfa, problems, compilePattern, PATTERN)
     if (rule === undefined) return undefined
@@ -84,13 +95,22 @@ function parseMembers (raw: unknown, teams: Map<string, TeamGrant>, problems: st
   return members
 }
 
+/** Every `alias/` in a team's roles names an `accounts:` entry. */
+function checkAliases (teams: Map<string, TeamGrant>, accounts: Map<string, AccountEntry>, problems: string[]): void {
+  for (const [name, grant] of teams) {
+    for (const alias of new Set(aliasesOf(grant.rolePatterns))) {
+      if (!accounts.has(alias)) problems.push(`teams.${name}.roles: account "${alias}" is not defined under accounts`)
+    }
+  }
+}
+
 /** Validates a parsed policy document; throws one Error listing every problem. */
-export function buildPolicy (doc: unknown, source: string): Policy {
+export function buildPolicy (doc: unknown, source: string, lineOf?: LineOf): Policy {
   const problems: string[] = []
   const teams = new Map<string, TeamGrant>()
   if (!isRecord(doc)) throw new Error(`${source}: must be a mapping with "teams" (and optionally "members")`)
   for (const key of Object.keys(doc)) {
-    if (key !== 'teams' && key !== 'members') problems.push(`${key} is not a known key (teams, members)`)
+    if (!TOP_KEYS.has(key)) problems.push(`${key} is not a known key (${[...TOP_KEYS].join(', ')})`)
   }
   if (!isRecord(doc.teams)) {
     problems.push('teams must be a mapping of team name to { roles: [...] }')
@@ -101,8 +121,10 @@ export function buildPolicy (doc: unknown, source: string): Policy {
     }
   }
   const members = parseMembers(doc.members, teams, problems)
-  if (problems.length > 0) throw new Error(`${source}: ${problems.join('; ')}`)
-  return { teams, members }
+  const accounts = parseAccounts(doc.accounts, problems)
+  checkAliases(teams, accounts, problems)
+  if (problems.length > 0) throw new Error(`${source}: ${problems.map((p) => withLine(p, lineOf)).join('; ')}`)
+  return { teams, members, accounts }
 }
 
 /** Reads and validates a YAML or JSON policy file. */
@@ -119,5 +141,5 @@ export function loadPolicyFile (path: string): Policy {
   } catch (err) {
     throw new Error(`${path}: not valid YAML or JSON (${(err as Error).message.split('\n')[0]})`)
   }
-  return buildPolicy(doc, path)
+  return buildPolicy(doc, path, lineLocator(text))
 }

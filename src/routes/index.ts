@@ -18,13 +18,15 @@ export interface RoutesOptions {
 
 /** The routes of openapi.yaml: each operationId to its handler, each security scheme to app.authenticate. */
 export const routes = fp<RoutesOptions>(async function routes (app, { spec, config, services }) {
-  const { credentials, federation, roleTags, sts } = services
+  const { credentials, federation, roleTags, sts, roleTagsIn } = services
   const serviceHandlers = {
-    getKey: createGetKey(config, credentials, roleTags, services.now),
+    getKey: createGetKey(config, credentials, roleTags, roleTagsIn, services.now),
     getHealth,
-    getRoles: createGetRoles(config, roleTags, services.now),
-    getConsole: createGetConsole(config, sts, federation, roleTags, services.now),
-    getReady: createGetReady(app.readiness)
+    getRoles: createGetRoles(config, roleTags, roleTagsIn, services.now),
+    getConsole: createGetConsole(config, sts, federation, roleTags, undefined, services.now),
+    getReady: createGetReady(app.readiness),
+    getKeyInAccount: createGetKey(config, credentials, roleTags, roleTagsIn, services.now),
+    getConsoleInAccount: createGetConsole(config, sts, federation, roleTags, services, services.now)
   }
   await app.register(openapiGlue, {
     specification: spec,

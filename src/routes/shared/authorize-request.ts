@@ -9,8 +9,10 @@ import type { Allowed, Denied } from '../../policy/decide.js'
 import type { RoleTags } from '../../policy/role-tags.js'
 import { systemClock, type Clock } from '../../lib/clock.js'
 import { enforceStrength } from './enforce-strength.js'
+import type { Account } from '../../policy/accounts.js'
+import { roleLabel, tagsElsewhereHint } from './account.js'
 
-function denial (denied: Denied, roleName: string): AppError {
+function denial (denied: Denied, roleName: string, hint = ''): AppError {
   switch (denied.reason) {
     case 'duration-above-cap':
       return new AppError('RO2KEY_DURATION_ABOVE_CAP', {
@@ -22,7 +24,7 @@ function denial (denied: Denied, roleName: string): AppError {
       })
     case 'role-not-allowed':
       return new AppError('RO2KEY_ROLE_NOT_ALLOWED', {
-        detail: `None of your teams (${denied.teams.join(', ')}) may use role ${roleName}`
+        detail: `None of your teams (${denied.teams.join(', ')}) may use role ${roleName}${hint}`
       })
   }
 }
@@ -32,6 +34,8 @@ export interface Authorized {
   decision: Allowed
   /** the AssumeRole call to make (session name, SourceIdentity, session tags) */
   input: AssumeRoleInput
+  /** the account the role is in (issue 17) */
+  account: Account
 }
 
 /**
@@ -41,29 +45,35 @@ export interface Authorized {
  */
 export async function authorizeRequest (
   request: FastifyRequest, config: Config, roleTags: RoleTags | undefined,
-  roleName: string, duration: number | undefined, audit: Record<string, unknown> = {}, now: Clock = systemClock
+  roleName: string, duration: number | undefined, audit: Record<string, unknown> = {},
+  now: Clock = systemClock, account: Account = config.accounts.default
 ): Promise<Authorized> {
   const principal = request.principal
   if (!principal) throw new AppError('RO2KEY_INTERNAL', { detail: 'no principal' })
-  const decision = await decideWithTags(principal, { roleName, duration }, config.policy, config.arnPrefix, roleTags)
+  const wanted = { roleName, duration, account }
+  const decision = await decideWithTags(principal, wanted, config.policy, config.arnPrefix, roleTags)
   if (!decision.allowed) {
     const { teams, reason } = decision
-    const denied = { event: 'denied', uid: principal.uid, teams, role: roleName, reason, ...audit }
+    const role = roleLabel(account, roleName)
+    const denied = { event: 'denied', uid: principal.uid, teams, role, account: account.alias, reason, ...audit }
     request.log.info({ audit: denied }, 'request denied')
-    throw denial(decision, roleName)
+    throw denial(decision, role, tagsElsewhereHint(config, account, roleTags))
   }
   const { policy } = config
   await enforceStrength(request, { principal, roleName, teams: decision.teams, policy, roleTags, now, audit })
-  return { principal, decision, input: assumeRoleInput(decision, principal, config) }
+  return { principal, decision, input: assumeRoleInput(decision, principal, config), account }
 }
 
 /** The audit fields every granted role session shares (who, which role, which session); never a secret. */
-export function grantAudit ({ principal, decision, input }: Authorized, roleName: string): Record<string, unknown> {
+export function grantAudit (authorized: Authorized, roleName: string): Record<string, unknown> {
+  const { principal, decision, input } = authorized
   return {
     uid: principal.uid,
     realm: principal.realm,
     teams: decision.teams,
     role: roleName,
+    account: authorized.account.alias,
+    accountId: authorized.account.id,
     roleArn: decision.roleArn,
     sessionName: decision.sessionName,
     duration: decision.duration,
