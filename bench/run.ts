@@ -276,7 +276,7 @@ async function profiled (server: Server, dir: string): Promise<{ m: Measured, s:
   return { m, s: summarise(readProfile(file), 25) }
 }
 
-/** --profile: ro2key and the baseline under the V8 CPU profiler; where ro2key's extra time goes. */
+/** --profile: ro2key and the baseline (Fastify, logger: true) under the V8 CPU profiler; where ro2key's extra time goes. */
 async function profile (): Promise<void> {
   const { tokeninfo, env } = await startPeers()
   tokeninfo.add('bench-hot-token', { uid: 'bench-robot', team: 'mint' })
@@ -284,7 +284,7 @@ async function profile (): Promise<void> {
   cleanups.push(async () => { rmSync(dir, { recursive: true, force: true }) })
   const ro2key = await start('ro2key', 'ro2key', env)
   const sample = await (await fetch(`${ro2key.url}${PATH}`, { headers: { authorization: 'Bearer bench-hot-token' } })).text()
-  const baseline = await start('baseline', 'baseline', { ...env, BENCH_BODY: sample })
+  const baseline = await start('plain', 'plain', { ...env, BENCH_BODY: sample })
   const r = await profiled(ro2key, dir)
   const b = await profiled(baseline, dir)
   // CPU microseconds per request, from the profile's busy time and the requests served.
