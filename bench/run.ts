@@ -125,7 +125,7 @@ async function memory (env: NodeJS.ProcessEnv, tokeninfo: TokeninfoPeer, baselin
   const after = await ro2key.rss()
   const base = baseline ? `; baseline peak ${(await baseline.rss()).maxRss / MB | 0} MB` : ''
   const perPrincipal = (after.heapUsed - warm.heapUsed) / Math.max(1, m.requests)
-  const cut = m.requests < PRINCIPALS ? ' (stopped by the time budget: moto\'s AssumeRole rate here)' : ''
+  const cut = m.requests < PRINCIPALS ? ' (stopped by the time budget: the tokeninfo peer and the machine\'s load)' : ''
   out(`memory: ${m.requests} distinct principals${cut} in ${((Date.now() - started) / 1000).toFixed(0)} s (synthetic STS through deps.sts)` +
     ` -> ro2key peak RSS ${(after.maxRss / MB).toFixed(0)} MB`)
   out(`        RSS ${(idle.rss / MB).toFixed(0)} MB after start, ${(warm.rss / MB).toFixed(0)} MB after a 2 s hot-path warm-up${base};`)
