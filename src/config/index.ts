@@ -8,6 +8,7 @@ import { readPolicy } from './policy.js'
 import { CONFIG_DOC, readEnum, readInt, readList, readString, readUrl, type Env } from './read.js'
 import { readTokenVerifiers, type IntrospectionConfig, type JwtConfig } from './tokens.js'
 import { VARIABLES as V } from './variables.js'
+import { readWeb, type WebConfig } from './web.js'
 
 export type { Env } from './read.js'
 
@@ -43,6 +44,8 @@ export interface Config extends Attribution {
   credentialCacheMaxEntries: number
   /** timeouts, rate limit, load shedding, metrics port, shutdown */
   limits: Limits
+  /** the web page for people, when OIDC_ISSUER is set */
+  web: WebConfig | undefined
 }
 
 /** Thrown at boot with every configuration problem at once. */
@@ -81,7 +84,8 @@ export function loadConfig (env: Env): Config {
     uidClaim: readString(env, V.UID_CLAIM),
     credentialCacheMaxAge: readInt(env, V.CREDENTIAL_CACHE_MAX_AGE, problems),
     credentialCacheMaxEntries: readInt(env, V.CREDENTIAL_CACHE_MAX_ENTRIES, problems),
-    limits: readLimits(env, problems)
+    limits: readLimits(env, problems),
+    web: readWeb(env, problems)
   }
   if (problems.length > 0 || config.policy === undefined) throw new ConfigError(problems)
   return { ...config, policy: config.policy }
