@@ -30,7 +30,7 @@ export const WEB_CLIENT = { clientId: 'ro2key-web', clientSecret: 'ro2key-web-se
 
 /** Starts the IdP on 127.0.0.1; stop() closes it. */
 export async function startLoginPeer (opts: LoginPeerOptions): Promise<LoginPeer> {
-  const users = opts.users ?? DEMO_USERS
+  const users: Record<string, Record<string, unknown>> = opts.users ?? DEMO_USERS
   let handle: (req: any, res: any) => void = (_req, res) => { res.writeHead(503); res.end() }
   const server: Server = createServer((req, res) => handle(req, res))
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve))

@@ -95,7 +95,7 @@ const TABLE = {
   OIDC_CLIENT_ID: text('web', 'ro2key\'s client id at OIDC_ISSUER (authorization code flow with PKCE).'),
   OIDC_CLIENT_SECRET: text('web', 'Its client secret (client_secret_basic).', { secret: true }),
   PUBLIC_URL: url('web', 'ro2key\'s public base URL; the redirect URI is PUBLIC_URL/auth/callback.'),
-  SESSION_SECRET: text('web', 'Key of the encrypted session cookie: at least 32 random bytes (openssl rand -base64 32).',
+  SESSION_SECRET: text('web', 'Key of the encrypted session cookie: 32 or more random bytes (openssl rand -base64 32).',
     { secret: true }),
   UI_SESSION_TTL: int('web', 'Seconds a web session lasts after sign-in.', { default: 28800, min: 300, max: 604800 })
 } satisfies Record<string, Spec>

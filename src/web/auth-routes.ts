@@ -16,7 +16,9 @@ function stepUp (query: Record<string, string | undefined>): { maxAge?: number, 
     out.maxAge = maxAge
   }
   if (query.acr_values !== undefined) {
-    if (!ACR_PATTERN.test(query.acr_values)) throw new AppError('RO2KEY_BAD_REQUEST', { detail: 'acr_values not valid' })
+    if (!ACR_PATTERN.test(query.acr_values)) {
+      throw new AppError('RO2KEY_BAD_REQUEST', { detail: 'acr_values not valid' })
+    }
     out.acrValues = query.acr_values
   }
   return out

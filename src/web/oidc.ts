@@ -36,7 +36,8 @@ function refused (err: unknown): AppError {
     return new AppError('RO2KEY_SIGN_IN_FAILED', { detail: `The identity provider answered ${err.error}`, cause: err })
   }
   if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('OAUTH_')) {
-    return new AppError('RO2KEY_SIGN_IN_FAILED', { detail: `The sign-in response did not check out (${err.code})`, cause: err })
+    const detail = `The sign-in response did not check out (${err.code})`
+    return new AppError('RO2KEY_SIGN_IN_FAILED', { detail, cause: err })
   }
   return unavailable(err)
 }

@@ -48,6 +48,8 @@ export function currentUser (request: FastifyRequest, now: number): WebUser | un
  * ride along for the authentication-strength check.
  */
 export function principalOf (user: WebUser): Principal {
-  const principal: Principal = { uid: user.uid, realm: undefined, scopes: [], teams: user.teams, expiresAt: user.expiresAt }
+  const principal: Principal = {
+    uid: user.uid, realm: undefined, scopes: [], teams: user.teams, expiresAt: user.expiresAt
+  }
   return Object.assign(principal, { amr: user.amr, acr: user.acr, authTime: user.authTime })
 }

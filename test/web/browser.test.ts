@@ -13,7 +13,7 @@ const { base } = rig
 async function accessibility (page: Page): Promise<string[]> {
   // through the DevTools protocol, which the page's CSP does not govern (a script tag would be refused)
   await page.evaluate(`${axeSource}\n;true`)
-  const result = await page.evaluate(async () => await (window as any).axe.run()) as {
+  const result = await page.evaluate(async () => await (globalThis as any).axe.run()) as {
     violations: Array<{ id: string, impact: string }>
   }
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)

@@ -9,5 +9,6 @@ export function errorPage (problem: Problem): string {
   return layout({ title: problem.title }, html`
     <p data-testid="error-detail">${problem.detail ?? problem.title}</p>
     <p>Error <code data-testid="error-code">${problem.code}</code>, request <code>${problem.instance}</code></p>
-    <p>${again ? html`<a class="button" href="/auth/login">Sign in again</a> or ` : ''}<a href="/">go to the start page</a>.</p>`)
+    <p>${again ? html`<a class="button" href="/auth/login">Sign in again</a> or ` : ''}
+      <a href="/">go to the start page</a>.</p>`)
 }

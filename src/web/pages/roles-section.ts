@@ -1,6 +1,6 @@
 import type { components } from '../../api/schema.js'
 import { html, type Html } from '../html.js'
-import type { PageSection } from './sections.js'
+import type { PageSection, SectionContext } from './sections.js'
 
 type RoleList = components['schemas']['RoleList']
 type RoleGrant = components['schemas']['RoleGrant']
@@ -26,7 +26,7 @@ function actions (grant: RoleGrant, csrfToken: string): Html {
 }
 
 /** The roles section: what GET /roles answers for this person, each with Open console and Credentials. */
-export function rolesSection (listRoles: (ctx: Parameters<PageSection['render']>[0]) => Promise<RoleList>): PageSection {
+export function rolesSection (listRoles: (ctx: SectionContext) => Promise<RoleList>): PageSection {
   return {
     id: 'roles',
     title: 'Roles you may use',
