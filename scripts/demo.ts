@@ -12,6 +12,8 @@ import { promisify } from 'node:util'
 import { freePort } from '../dev/peers/free-port.js'
 import { ARN_PREFIX, MOTO_ACCOUNT, startMoto } from '../dev/peers/moto.js'
 import { startTokeninfo } from '../dev/peers/tokeninfo.js'
+import { startFederation } from '../dev/peers/federation.js'
+import { startLoginPeer } from '../dev/peers/oidc-login.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const ROLE = 'S3MintReadOnly'
@@ -93,10 +95,23 @@ async function main (): Promise<void> {
   step('starting ro2key (src/main.ts) as a child process')
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
+  // the web page for people: oidc-provider's login page as the company IdP, a console federation stand-in
+  const idp = await startLoginPeer({ redirectUri: `${url}/auth/callback` })
+  cleanups.push(() => idp.stop())
+  const federation = await startFederation({ stsUrl: moto.url })
+  cleanups.push(() => federation.stop())
+  const webEnv = {
+    OIDC_ISSUER: idp.issuer,
+    OIDC_CLIENT_ID: idp.clientId,
+    OIDC_CLIENT_SECRET: idp.clientSecret,
+    PUBLIC_URL: url,
+    SESSION_SECRET: randomUUID() + randomUUID(),
+    FEDERATION_URL: federation.url
+  }
   const ro2key = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...awsEnv, ARN_PREFIX, TOKENINFO_URL: tokeninfo.url, POLICY_FILE: policyFile, HOST: '127.0.0.1', PORT: String(port) }
+    env: { ...awsEnv, ARN_PREFIX, TOKENINFO_URL: tokeninfo.url, POLICY_FILE: policyFile, HOST: '127.0.0.1', PORT: String(port), ...webEnv }
   })
   cleanups.push(() => stopChild(ro2key))
   for (const stream of [ro2key.stdout, ro2key.stderr]) {
@@ -124,6 +139,7 @@ async function main (): Promise<void> {
     `AWS_ENDPOINT_URL_STS=${moto.url} AWS_DEFAULT_REGION=us-east-1 ./how_to_use.sh ${ROLE} -- aws sts get-caller-identity`
   ]
   console.log(howTo.join('\n'))
+  console.log(`# the web page: open ${url}/ and sign in as alice (team mint; any password) at the IdP ${idp.issuer}`)
   if (keep) {
     ro2key.once('exit', (code) => {
       if (stopping) return

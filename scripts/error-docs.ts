@@ -42,6 +42,9 @@ export const WHEN: Record<ErrorCode, string> = {
   RO2KEY_OVERLOADED: 'The event loop is saturated (`Retry-After: 5`). `/health` and `/metrics` are never shed.',
   RO2KEY_NOT_READY: '`/ready` while starting or shutting down.',
   RO2KEY_STEP_UP_REQUIRED: 'The role needs MFA (`require_mfa`, `ro2key:require-mfa`) the token does not prove; `WWW-Authenticate` says what (RFC 9470).',
+  RO2KEY_SIGN_IN_REQUIRED: 'A web page form (`/me/*`) without a signed-in session (an HTML page, not problem+json).',
+  RO2KEY_SIGN_IN_FAILED: '`/auth/callback`: the identity provider refused, or the state, nonce or code did not check out.',
+  RO2KEY_CSRF_TOKEN_INVALID: 'A web page form posted without its CSRF token, or with a wrong one.',
 }
 
 /** The markdown table, one row per registry entry, by status (registry order within one status). */

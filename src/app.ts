@@ -15,6 +15,7 @@ import { requestId } from './plugins/request-id.js'
 import { BODY_LIMIT_BYTES, requestLimits } from './plugins/request-limits.js'
 import { routes } from './routes/index.js'
 import { createServices, type ServiceDeps } from './services.js'
+import { webPages } from './web/plugin.js'
 
 /** Outside dependencies; each defaults to the real one. */
 export interface Deps extends ServiceDeps {
@@ -60,5 +61,6 @@ export async function buildApp (config: Config, deps: Deps = {}): Promise<Fastif
   await app.register(rateLimitPlugin, { perMinute: limits.rateLimitPerMinute })
   await app.register(openapi, { spec, authUrl: config.authUrl })
   await app.register(routes, { spec, config, services })
+  if (config.web !== undefined) await app.register(webPages, { config, web: config.web, services, now: deps.now })
   return app
 }

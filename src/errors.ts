@@ -23,6 +23,10 @@ export const ERRORS = {
   RO2KEY_NOT_READY: { status: 503, title: 'Not ready' },
   // authentication strength (issue 16)
   RO2KEY_STEP_UP_REQUIRED: { status: 401, title: 'Stronger authentication required' },
+  // the web page for people (issue 18)
+  RO2KEY_SIGN_IN_REQUIRED: { status: 401, title: 'Sign-in required' },
+  RO2KEY_SIGN_IN_FAILED: { status: 400, title: 'Sign-in failed' },
+  RO2KEY_CSRF_TOKEN_INVALID: { status: 403, title: 'Form token missing or not valid' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type ErrorCode = keyof typeof ERRORS

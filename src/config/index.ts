@@ -10,6 +10,7 @@ import { readPolicy } from './policy.js'
 import { CONFIG_DOC, readEnum, readInt, readList, readString, readUrl, type Env } from './read.js'
 import { readTokenVerifiers, type IntrospectionConfig, type JwtConfig } from './tokens.js'
 import { VARIABLES as V } from './variables.js'
+import { readWeb, type WebConfig } from './web.js'
 
 export type { Env } from './read.js'
 
@@ -49,6 +50,8 @@ export interface Config extends Attribution {
   accounts: Accounts
   /** ROLE_TAGS_READER_ROLE: role name assumed in each account to read role tags there */
   roleTagsReaderRole: string | undefined
+  /** the web page for people, when OIDC_ISSUER is set */
+  web: WebConfig | undefined
 }
 
 /** Thrown at boot with every configuration problem at once. */
@@ -87,7 +90,8 @@ export function loadConfig (env: Env): Config {
     uidClaim: readString(env, V.UID_CLAIM),
     credentialCacheMaxAge: readInt(env, V.CREDENTIAL_CACHE_MAX_AGE, problems),
     credentialCacheMaxEntries: readInt(env, V.CREDENTIAL_CACHE_MAX_ENTRIES, problems),
-    limits: readLimits(env, problems)
+    limits: readLimits(env, problems),
+    web: readWeb(env, problems)
   }
   const { accounts, roleTagsReaderRole } = readAccounts(env, arnPrefix, config.policy, problems)
   if (problems.length > 0 || config.policy === undefined) throw new ConfigError(problems)

@@ -20,5 +20,11 @@ export const FEATURES: Record<Feature, { title: string, intro: string }> = {
   },
   console: { title: 'Console sign-in', intro: 'GET /console/{role_name}: the AWS federation endpoint and login URL.' },
   caches: { title: 'Caches', intro: 'Per-instance caches of verified tokens and issued credentials.' },
-  limits: { title: 'Limits, health and metrics', intro: 'Timeouts, rate limit, load shedding, metrics port, shutdown.' }
+  limits: {
+    title: 'Limits, health and metrics', intro: 'Timeouts, rate limit, load shedding, metrics port, shutdown.'
+  },
+  web: {
+    title: 'Web page for people',
+    intro: 'OpenID Connect sign-in and the server-rendered page (docs/web.md); off unless OIDC_ISSUER is set.'
+  }
 }

@@ -90,7 +90,16 @@ const TABLE = {
   METRICS_PORT: int('limits', 'Serve /metrics on this port only.',
     { default: undefined, min: 1, max: 65535, defaultText: 'on the API port' }),
   SHUTDOWN_DELAY_MS: int('limits', 'On SIGTERM, /ready answers 503 this long before the listener closes.',
-    { default: 0, min: 0, max: 5000 })
+    { default: 0, min: 0, max: 5000 }),
+
+  OIDC_ISSUER: url('web', 'OpenID Connect issuer (discovery) people sign in with; turns the web page on.',
+    { defaultText: 'web page off' }),
+  OIDC_CLIENT_ID: text('web', 'ro2key\'s client id at OIDC_ISSUER (authorization code flow with PKCE).'),
+  OIDC_CLIENT_SECRET: text('web', 'Its client secret (client_secret_basic).', { secret: true }),
+  PUBLIC_URL: url('web', 'ro2key\'s public base URL; the redirect URI is PUBLIC_URL/auth/callback.'),
+  SESSION_SECRET: text('web', 'Key of the encrypted session cookie: 32 or more random bytes (openssl rand -base64 32).',
+    { secret: true }),
+  UI_SESSION_TTL: int('web', 'Seconds a web session lasts after sign-in.', { default: 28800, min: 300, max: 604800 })
 } satisfies Record<string, Spec>
 
 type Table = typeof TABLE
