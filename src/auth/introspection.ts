@@ -43,6 +43,7 @@ export function principalOfIntrospection (
   const uid = candidates.find((v) => typeof v === 'string' && v !== '') as string | undefined
   if (uid === undefined) throw invalidToken('token has no uid')
   return {
+    source: 'introspection',
     uid,
     realm: undefined,
     scopes: listClaim(doc.scope),

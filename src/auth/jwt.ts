@@ -84,6 +84,7 @@ export function principalOf (
   const uid = candidates.find((v) => typeof v === 'string' && v !== '') as string | undefined
   if (uid === undefined) throw invalidToken(REASONS.noUid)
   return {
+    source: 'jwt',
     uid,
     realm: undefined,
     scopes: payload.scope !== undefined ? listClaim(payload.scope) : listClaim(payload.scp),

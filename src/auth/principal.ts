@@ -1,5 +1,9 @@
+export type PrincipalSource = 'tokeninfo' | 'introspection' | 'jwt'
+
 /** Who the verified token says the caller is; every verifier in auth/ produces one. */
 export interface Principal {
+  /** which verifier vouched for the uid: a uid means something only within its source */
+  source: PrincipalSource
   uid: string
   realm: string | undefined
   scopes: string[]
@@ -7,4 +11,12 @@ export interface Principal {
   teams: string[]
   /** seconds since the epoch, when known */
   expiresAt: number | undefined
+}
+
+/**
+ * The whole identity (source, realm, uid) as one string, e.g. for a cache key: two principals
+ * share it only when all three are equal (JSON keeps the parts apart).
+ */
+export function identityKey (p: Pick<Principal, 'source' | 'realm' | 'uid'>): string {
+  return JSON.stringify([p.source, p.realm ?? null, p.uid])
 }

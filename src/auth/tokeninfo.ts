@@ -20,6 +20,7 @@ function toPrincipal (info: Record<string, unknown>, opts: TokeninfoOptions): Pr
   const expiresIn = typeof info.expires_in === 'number' ? info.expires_in : undefined
   if (expiresIn !== undefined && expiresIn <= 0) throw invalidToken('token expired')
   return {
+    source: 'tokeninfo',
     uid,
     realm: typeof info.realm === 'string' ? info.realm : undefined,
     scopes: listClaim(info.scope),

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { components, operations } from '../api/schema.js'
 import type { CredentialCache } from '../aws/credential-cache.js'
+import { identityKey } from '../auth/principal.js'
 import type { Config } from '../config/index.js'
 import type { RoleTags } from '../policy/role-tags.js'
 import { authorizeRequest, grantAudit } from './shared/authorize-request.js'
@@ -16,7 +17,7 @@ export function createGetKey (config: Config, credentials: CredentialCache, role
   return async function getKey (request: GetKeyRequest, reply: FastifyReply): Promise<Credentials | string> {
     const roleName = request.params.role_name
     const authorized = await authorizeRequest(request, config, roleTags, roleName, request.query.duration)
-    const { vended, cached } = await credentials.get(authorized.input)
+    const { vended, cached } = await credentials.get(authorized.input, identityKey(authorized.principal))
     const expiration = vended.expiration.toISOString()
     request.log.info({
       audit: {

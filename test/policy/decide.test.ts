@@ -15,7 +15,7 @@ const policy = buildPolicy({
 }, 'table')
 
 function who (uid: string, teams: string[] = []): Principal {
-  return { uid, realm: '/services', scopes: [], teams, expiresAt: undefined }
+  return { source: 'tokeninfo', uid, realm: '/services', scopes: [], teams, expiresAt: undefined }
 }
 
 const table = [
