@@ -82,7 +82,7 @@ async function main (): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ro2key-demo-'))
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
   const policyFile = join(dir, 'policy.yaml')
-  writeFileSync(policyFile, `teams:\n  mint:\n    roles: [${ROLE}]\n    max_duration: 3600\nmembers:\n  ${UID}: mint\n`)
+  writeFileSync(policyFile, `teams:\n  mint:\n    roles: [${ROLE}]\n    max_duration: 3600\nmembers:\n  ${UID}: mint\nmembers_realm: /services\n`)
   console.log(policyFile)
 
   step(`creating role ${ROLE} in moto with the aws CLI`)

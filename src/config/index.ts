@@ -3,6 +3,7 @@ import type { Policy } from '../policy/policy-file.js'
 import { readArnPrefix, readRegion } from './aws.js'
 import { readAttribution, type Attribution } from './attribution.js'
 import { readConsole, type ConsoleConfig } from './console.js'
+import { checkMembersScope } from './members-scope.js'
 import { readLimits, type Limits } from './operations.js'
 import { readPolicy } from './policy.js'
 import { CONFIG_DOC, readEnum, readInt, readList, readString, readUrl, type Env } from './read.js'
@@ -83,6 +84,7 @@ export function loadConfig (env: Env): Config {
     credentialCacheMaxEntries: readInt(env, V.CREDENTIAL_CACHE_MAX_ENTRIES, problems),
     limits: readLimits(env, problems)
   }
+  checkMembersScope(config.policy, { tokeninfoUrl, introspection, jwt }, problems)
   if (problems.length > 0 || config.policy === undefined) throw new ConfigError(problems)
   return { ...config, policy: config.policy }
 }

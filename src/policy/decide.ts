@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal.js'
 import { DEFAULT_DURATION } from '../aws/sts-rules.js'
 import type { Policy } from './policy-file.js'
+import { memberTeams } from './members.js'
 import { sessionNameFor } from './session-name.js'
 
 export interface Allowed {
@@ -29,9 +30,9 @@ export interface Request {
   duration: number | undefined
 }
 
-/** The caller's teams: the token's team claim plus the policy's members entry. */
+/** The caller's teams: the token's team claim plus the policy's members entries for its source. */
 export function teamsOf (principal: Principal, policy: Policy): string[] {
-  const fromPolicy = policy.members.get(principal.uid) ?? []
+  const fromPolicy = memberTeams(principal, policy)
   return [...new Set([...principal.teams, ...fromPolicy])]
 }
 

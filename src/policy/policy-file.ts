@@ -11,8 +11,12 @@ export interface TeamGrant {
 
 export interface Policy {
   teams: Map<string, TeamGrant>
-  /** principal uid -> teams, for tokens without a team claim */
+  /** principal uid -> teams, for tokens without a team claim (see members.ts for whom they apply to) */
   members: Map<string, string[]>
+  /** members_of: identity source (jwt, introspection, tokeninfo[:realm]) -> uid -> teams */
+  membersOf?: Map<string, Map<string, string[]>>
+  /** members_realm: the tokeninfo realm the plain members belong to ('' = answers without realm) */
+  membersRealm?: string
 }
 
 /** Characters of an IAM role name, plus `*` in patterns. */
@@ -52,25 +56,50 @@ function parseTeam (name: string, raw: unknown, problems: string[]): TeamGrant |
   return { patterns: roles, matchers: roles.map(compilePattern), maxDuration: maxDuration as number | undefined }
 }
 
-function parseMembers (raw: unknown, teams: Map<string, TeamGrant>, problems: string[]): Map<string, string[]> {
+function parseMembers (
+  raw: unknown, teams: Map<string, TeamGrant>, problems: string[], at = 'members'
+): Map<string, string[]> {
   const members = new Map<string, string[]>()
   if (raw === undefined || raw === null) return members
   if (!isRecord(raw)) {
-    problems.push('members must be a mapping of uid to team or list of teams')
+    problems.push(`${at} must be a mapping of uid to team or list of teams`)
     return members
   }
   for (const [uid, value] of Object.entries(raw)) {
     const list = typeof value === 'string' ? [value] : value
     if (!Array.isArray(list) || !list.every((t) => typeof t === 'string')) {
-      problems.push(`members.${uid} must be a team name or a list of team names`)
+      problems.push(`${at}.${uid} must be a team name or a list of team names`)
       continue
     }
     for (const team of list) {
-      if (!teams.has(team)) problems.push(`members.${uid}: team "${team}" is not defined under teams`)
+      if (!teams.has(team)) problems.push(`${at}.${uid}: team "${team}" is not defined under teams`)
     }
     members.set(uid, list)
   }
   return members
+}
+
+/** Identity sources a members_of key may name (docs/authorization.md). */
+const SOURCE_ID = /^(jwt|introspection|tokeninfo(:.+)?)$/
+const TOP_KEYS = new Set(['teams', 'members', 'members_of', 'members_realm'])
+
+function parseScoped (doc: Record<string, unknown>, teams: Map<string, TeamGrant>, problems: string[]): Partial<Policy> {
+  const scoped: Partial<Policy> = {}
+  const realm = doc.members_realm
+  if (realm !== undefined && typeof realm !== 'string') problems.push('members_realm must be a string, e.g. /services')
+  else if (realm !== undefined) scoped.membersRealm = realm
+  const raw = doc.members_of
+  if (raw === undefined || raw === null) return scoped
+  if (!isRecord(raw)) {
+    problems.push('members_of must be a mapping of identity source (jwt, introspection, tokeninfo:REALM) to members')
+    return scoped
+  }
+  scoped.membersOf = new Map()
+  for (const [source, members] of Object.entries(raw)) {
+    if (!SOURCE_ID.test(source)) problems.push(`members_of.${source}: not jwt, introspection, tokeninfo or tokeninfo:REALM`)
+    scoped.membersOf.set(source, parseMembers(members, teams, problems, `members_of.${source}`))
+  }
+  return scoped
 }
 
 /** Validates a parsed policy document; throws one Error listing every problem. */
@@ -79,7 +108,7 @@ export function buildPolicy (doc: unknown, source: string): Policy {
   const teams = new Map<string, TeamGrant>()
   if (!isRecord(doc)) throw new Error(`${source}: must be a mapping with "teams" (and optionally "members")`)
   for (const key of Object.keys(doc)) {
-    if (key !== 'teams' && key !== 'members') problems.push(`${key} is not a known key (teams, members)`)
+    if (!TOP_KEYS.has(key)) problems.push(`${key} is not a known key (${[...TOP_KEYS].join(', ')})`)
   }
   if (!isRecord(doc.teams)) {
     problems.push('teams must be a mapping of team name to { roles: [...] }')
@@ -90,8 +119,9 @@ export function buildPolicy (doc: unknown, source: string): Policy {
     }
   }
   const members = parseMembers(doc.members, teams, problems)
+  const scoped = parseScoped(doc, teams, problems)
   if (problems.length > 0) throw new Error(`${source}: ${problems.join('; ')}`)
-  return { teams, members }
+  return { teams, members, ...scoped }
 }
 
 /** Reads and validates a YAML or JSON policy file. */
