@@ -22,6 +22,8 @@ const PARTITION_REGION = 'the partition\'s first region'
 const TABLE = {
   HOST: text('server', 'Listen address.', { default: '0.0.0.0' }),
   PORT: int('server', 'Listen port.', { default: 8080, min: 0, max: 65535 }),
+  PUBLIC_URL: url('server', 'ro2key\'s own external base URL (behind the load balancer); console login URLs name it.',
+    { defaultText: 'the request\'s Host, when it is a plain host name' }),
   LOG_LEVEL: oneOf('server', 'pino log level.', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
 
   ARN_PREFIX: text('aws', 'Required. Roles ro2key may vend; the partition (aws, aws-cn, aws-us-gov) picks the region.',

@@ -8,6 +8,7 @@ import type { Config } from '../config/index.js'
 import { AppError } from '../errors.js'
 import type { RoleTags } from '../policy/role-tags.js'
 import { authorizeRequest, grantAudit } from './shared/authorize-request.js'
+import { consoleIssuer } from './shared/console-issuer.js'
 
 type Params = operations['getConsole']['parameters']['path']
 type Query = NonNullable<operations['getConsole']['parameters']['query']>
@@ -30,7 +31,7 @@ export function createGetConsole (config: Config, sts: StsLike, federation: Fede
     const vended = await assumeRole(sts, authorized.input)
     const sessionDuration = await mayRequestSessionDuration() ? authorized.decision.duration : undefined
     const signinToken = await federation.signinToken(vended, sessionDuration)
-    const issuer = config.console.issuer ?? `${request.protocol}://${request.host}`
+    const issuer = consoleIssuer(config.console.issuer, request.protocol, request.headers.host && request.host)
     const url = federation.loginUrl({ signinToken, issuer, destination })
     const expiration = vended.expiration.toISOString()
     request.log.info({
