@@ -6,7 +6,8 @@ import { readConsole, type ConsoleConfig } from './console.js'
 import { checkMembersScope } from './members-scope.js'
 import { readLimits, type Limits } from './operations.js'
 import { readPolicy } from './policy.js'
-import { CONFIG_DOC, readEnum, readInt, readList, readString, readUrl, type Env } from './read.js'
+import { CONFIG_DOC, readEnum, readInt, readString, readUrl, type Env } from './read.js'
+import { readScopes } from './scopes.js'
 import { readTokenVerifiers, type IntrospectionConfig, type JwtConfig } from './tokens.js'
 import { VARIABLES as V } from './variables.js'
 
@@ -71,7 +72,7 @@ export function loadConfig (env: Env): Config {
     tokeninfoTimeoutMs: readInt(env, V.TOKENINFO_TIMEOUT_MS, problems),
     tokenCacheTtl: readInt(env, V.TOKEN_CACHE_TTL, problems),
     tokenCacheMaxEntries: readInt(env, V.TOKEN_CACHE_MAX_ENTRIES, problems),
-    requiredScopes: readList(env, V.OAUTH2_SCOPE),
+    requiredScopes: readScopes(env, problems),
     authUrl: readUrl(env, V.AUTH_URL, problems),
     teamClaim: readString(env, V.TEAM_CLAIM),
     policy: readPolicy(env, problems),
