@@ -79,11 +79,11 @@ t.test('JWT: iat in the future beyond the leeway and a typ other than at+jwt/JWT
 t.test('introspection aud: a JSON string or array, never split on spaces', async (t) => {
   const opts = { uidClaim: undefined, teamClaim: 'team', audience: 'ro2key' }
   const doc = (aud: unknown) => ({ active: true, sub: 's', aud })
-  t.throws(() => principalOfIntrospection(doc('ro2key other'), opts, 0), { detail: 'wrong audience' })
-  t.throws(() => principalOfIntrospection(doc('other,ro2key'), opts, 0), { detail: 'wrong audience' })
+  t.throws(() => principalOfIntrospection(doc('ro2key other'), opts, 0), { code: 'RO2KEY_TOKEN_INVALID', detail: 'wrong audience' })
+  t.throws(() => principalOfIntrospection(doc('other,ro2key'), opts, 0), { code: 'RO2KEY_TOKEN_INVALID', detail: 'wrong audience' })
   t.equal(principalOfIntrospection(doc('ro2key'), opts, 0).uid, 's')
   t.equal(principalOfIntrospection(doc(['other', 'ro2key']), opts, 0).uid, 's')
-  t.throws(() => principalOfIntrospection(doc(['other ro2key']), opts, 0), { detail: 'wrong audience' })
+  t.throws(() => principalOfIntrospection(doc(['other ro2key']), opts, 0), { code: 'RO2KEY_TOKEN_INVALID', detail: 'wrong audience' })
 })
 
 t.test('log redaction: id_token, refresh_token, and percent-encoded names in URLs', async (t) => {
