@@ -1,4 +1,4 @@
-import { readInt, readRaw, type Env } from './read.js'
+import { readInt, type Env } from './read.js'
 import { readTrustProxy } from './trust-proxy.js'
 import { VARIABLES as V } from './variables.js'
 
