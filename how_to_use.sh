@@ -22,10 +22,14 @@ ROLE may name an account: prod/S3MintReadOnly (an alias of ro2key's policy, or a
 With -- COMMAND: runs COMMAND with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
   AWS_SESSION_TOKEN and AWS_CREDENTIAL_EXPIRATION in its environment; the exit
   status is then COMMAND's own.
-Without a command: prints shell-quoted export lines, for  eval \"\$($PROG ROLE)\".
+Without a command: prints shell-quoted export lines, for
+  c=\$($PROG ROLE) || exit; eval \"\$c\"
+With --credential-process: prints AWS credential_process JSON (Version 1); a refusal
+  prints ro2key's reason on stderr and exits non-zero (codes below).
 
 Options:
   --duration SECONDS  lifetime of the credentials, 900-43200 (ro2key's default: 3600)
+  --credential-process  print credential_process JSON instead of export lines
   -h, --help          show this help
 
 Environment:
@@ -272,12 +276,13 @@ sq() { # single-quote for any POSIX shell
 }
 
 # --- arguments ----------------------------------------------------------------------------
-role='' duration=''
+role='' duration='' credential_process=''
 while (($# > 0)); do
   case $1 in
     -h | --help) usage; exit 0 ;;
     --duration) (($# >= 2)) || die "$EX_USAGE" "--duration needs a value (seconds)"; duration=$2; shift 2 ;;
     --duration=*) duration=${1#*=}; shift ;;
+    --credential-process) credential_process=1; shift ;;
     --) shift; break ;;
     -*) die "$EX_USAGE" "unknown option $1 (see --help)" ;;
     *) [[ -z $role ]] || die "$EX_USAGE" "unexpected argument $1: put the command after -- (see --help)"
@@ -325,6 +330,15 @@ unset http_body values
 [[ -n $AWS_ACCESS_KEY_ID && -n $AWS_SECRET_ACCESS_KEY && -n $AWS_SESSION_TOKEN ]] ||
   die "$EX_UNAVAILABLE" "ro2key answered HTTP 200 without credentials"
 
+if [[ -n $credential_process ]]; then
+  # AWS credential_process output (Version 1); a refusal died above with ro2key's detail on stderr.
+  for var in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION; do
+    [[ ${!var} =~ ^[A-Za-z0-9+/=:._-]*$ ]] || die "$EX_UNAVAILABLE" "ro2key answered an unexpected $var"
+  done
+  printf '{"Version": 1, "AccessKeyId": "%s", "SecretAccessKey": "%s", "SessionToken": "%s", "Expiration": "%s"}\n' \
+    "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$AWS_SESSION_TOKEN" "$AWS_CREDENTIAL_EXPIRATION"
+  exit 0
+fi
 if (($# == 0)); then
   for var in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION; do
     printf 'export %s=%s\n' "$var" "$(sq "${!var}")"

@@ -8,5 +8,7 @@ export const TEST_POLICY_DOCUMENT = {
     billing: { roles: ['Billing*'] },
     shortlived: { roles: ['Short*'], max_duration: 1800 }
   },
-  members: { 'stups_mint-sync': 'mint', 'robot-x': ['mint', 'billing'] }
+  members: { 'stups_mint-sync': 'mint', 'robot-x': ['mint', 'billing'] },
+  // the tokeninfo peer's realm: the plain members are robots of /services (issue 20)
+  members_realm: '/services'
 }

@@ -84,7 +84,7 @@ async function main (): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ro2key-demo-'))
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
   const policyFile = join(dir, 'policy.yaml')
-  writeFileSync(policyFile, `teams:\n  mint:\n    roles: [${ROLE}]\n    max_duration: 3600\nmembers:\n  ${UID}: mint\n`)
+  writeFileSync(policyFile, `teams:\n  mint:\n    roles: [${ROLE}]\n    max_duration: 3600\nmembers:\n  ${UID}: mint\nmembers_realm: /services\n`)
   console.log(policyFile)
 
   step(`creating role ${ROLE} in moto with the aws CLI`)
@@ -135,7 +135,7 @@ async function main (): Promise<void> {
   const howTo = [
     `export RO2KEY_URL=${url} OAUTH2_TOKEN=${token}   # a throwaway demo token`,
     `curl -H "Authorization: Bearer $OAUTH2_TOKEN" "$RO2KEY_URL/get_key/${ROLE}?duration=900"`,
-    `eval "$(./how_to_use.sh ${ROLE})"   # export lines`,
+    `c=$(./how_to_use.sh ${ROLE}) && eval "$c"   # export lines, only when ro2key said yes`,
     `AWS_ENDPOINT_URL_STS=${moto.url} AWS_DEFAULT_REGION=us-east-1 ./how_to_use.sh ${ROLE} -- aws sts get-caller-identity`
   ]
   console.log(howTo.join('\n'))

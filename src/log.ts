@@ -20,10 +20,22 @@ export const REDACT_PATHS = [
   'Token', '*.Token',
   'secretAccessKey', '*.secretAccessKey',
   'sessionToken', '*.sessionToken',
-  'SigninToken', '*.SigninToken', 'signinToken', '*.signinToken'
+  'SigninToken', '*.SigninToken', 'signinToken', '*.signinToken',
+  'id_token', '*.id_token', 'refresh_token', '*.refresh_token'
 ]
 
-const TOKEN_IN_QUERY = /([?&](?:access_token|token)=)[^&#]*/gi
+/** Query parameters that carry a token, matched after percent-decoding their name (access%5Ftoken too). */
+const TOKEN_PARAMS = new Set(['access_token', 'id_token', 'refresh_token', 'token'])
+
+const decodedName = (name: string): string => {
+  try { return decodeURIComponent(name.replace(/\+/g, ' ')).toLowerCase() } catch { return name.toLowerCase() }
+}
+
+/** The URL with the value of every token-carrying query parameter replaced. */
+export function redactUrl (url: string): string {
+  return url.replace(/([?&])([^=&#]*)=([^&#]*)/g, (whole, sep: string, name: string) =>
+    TOKEN_PARAMS.has(decodedName(name)) ? `${sep}${name}=[REDACTED]` : whole)
+}
 
 interface RequestLike { method: string, url: string, id?: string, ip?: string }
 
@@ -57,7 +69,7 @@ export function loggerOptions (level: string): LoggerOptions {
     serializers: {
       req (req: RequestLike) {
         if (typeof req?.url !== 'string') return redactSecrets({ req }, secrets, 1).req
-        return { method: req.method, url: req.url.replace(TOKEN_IN_QUERY, '$1[REDACTED]'), remoteAddress: req.ip }
+        return { method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }
       }
     }
   }

@@ -27,6 +27,11 @@ export function basicAuth (clientId: string, clientSecret: string): string {
   return 'Basic ' + Buffer.from(`${enc(clientId)}:${enc(clientSecret)}`).toString('base64')
 }
 
+/** RFC 7519 section 4.1.3 (RFC 7662 reuses it): `aud` is one string or an array of strings, never split. */
+export function audienceOf (aud: unknown): unknown[] {
+  return Array.isArray(aud) ? aud : [aud]
+}
+
 /** An RFC 7662 response -> Principal, or a fixed 401 reason. */
 export function principalOfIntrospection (
   doc: Record<string, unknown>,
@@ -37,13 +42,14 @@ export function principalOfIntrospection (
   if (doc.active !== true) throw invalidToken('token inactive')
   // An authorization server vouches for every token it issued, to any client: the audience
   // says whether the token was meant for ro2key (RFC 7662 section 2.2, RFC 9068 section 4).
-  if (opts.audience !== undefined && !listClaim(doc.aud).includes(opts.audience)) throw invalidToken('wrong audience')
+  if (opts.audience !== undefined && !audienceOf(doc.aud).includes(opts.audience)) throw invalidToken('wrong audience')
   const exp = typeof doc.exp === 'number' ? doc.exp : undefined
   if (exp !== undefined && exp <= now) throw invalidToken('token expired')
   const candidates = opts.uidClaim ? [doc[opts.uidClaim]] : [doc.sub, doc.username, doc.client_id]
   const uid = candidates.find((v) => typeof v === 'string' && v !== '') as string | undefined
   if (uid === undefined) throw invalidToken('token has no uid')
   return {
+    source: 'introspection',
     uid,
     realm: undefined,
     scopes: listClaim(doc.scope),

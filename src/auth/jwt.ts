@@ -6,6 +6,7 @@ import { createJwksStore, type JwksStore } from './jwks.js'
 import type { HttpOptions } from '../http/call-json.js'
 import { listClaim, type TokenVerifier } from './token-verifier.js'
 import { strengthClaims } from './strength-claims.js'
+import { typeAllowed } from './jwt-type.js'
 import type { Clock } from '../lib/clock.js'
 
 export interface JwtOptions {
@@ -41,6 +42,8 @@ export const REASONS = {
   audience: 'wrong audience',
   expired: 'token expired',
   notYetValid: 'token not yet valid',
+  issuedInFuture: 'token issued in the future',
+  typ: 'not an access token',
   noUid: 'token has no uid'
 } as const
 
@@ -72,6 +75,8 @@ export function checkClaims (
   if (payload.exp + LEEWAY_SECONDS <= now) return REASONS.expired
   const nbf = payload.nbf
   if (nbf !== undefined && (typeof nbf !== 'number' || nbf - LEEWAY_SECONDS > now)) return REASONS.notYetValid
+  const iat = payload.iat
+  if (iat !== undefined && (typeof iat !== 'number' || iat - LEEWAY_SECONDS > now)) return REASONS.issuedInFuture
   return undefined
 }
 
@@ -85,6 +90,7 @@ export function principalOf (
   const uid = candidates.find((v) => typeof v === 'string' && v !== '') as string | undefined
   if (uid === undefined) throw invalidToken(REASONS.noUid)
   return {
+    source: 'jwt',
     uid,
     realm: undefined,
     scopes: payload.scope !== undefined ? listClaim(payload.scope) : listClaim(payload.scp),
@@ -125,6 +131,7 @@ export function createJwtVerifier (opts: JwtOptions): TokenVerifier {
       const alg = header.alg
       if (typeof alg !== 'string' || !ALLOWED_ALGS.has(alg)) throw invalidToken(REASONS.alg)
       if (header.kid !== undefined && typeof header.kid !== 'string') throw invalidToken(REASONS.malformed)
+      if (!typeAllowed(header.typ)) throw invalidToken(REASONS.typ)
       const key = await jwks.key(header.kid as string | undefined, alg)
       if (!key) throw invalidToken(REASONS.unknownKey)
       try {

@@ -15,12 +15,21 @@ export interface TokeninfoOptions {
   now: Clock
 }
 
+/** expires_in as a number, or a numeric string as Google's tokeninfo sends it; null when neither. */
+export function secondsOf (value: unknown): number | undefined | null {
+  if (value === undefined || value === null) return undefined
+  const n = typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value
+  return typeof n === 'number' && Number.isFinite(n) ? n : null
+}
+
 function toPrincipal (info: Record<string, unknown>, opts: TokeninfoOptions): Principal {
   const uid = [info.uid, info.sub, info.user_id].find((v) => typeof v === 'string' && v !== '') as string | undefined
   if (uid === undefined) throw invalidToken('token has no uid')
-  const expiresIn = typeof info.expires_in === 'number' ? info.expires_in : undefined
+  const expiresIn = secondsOf(info.expires_in)
+  if (expiresIn === null) throw invalidToken('malformed token')
   if (expiresIn !== undefined && expiresIn <= 0) throw invalidToken('token expired')
   return {
+    source: 'tokeninfo',
     uid,
     realm: typeof info.realm === 'string' ? info.realm : undefined,
     scopes: listClaim(info.scope),

@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal.js'
 import { mfaProven } from '../policy/auth-strength.js'
 import type { Allowed } from '../policy/decide.js'
+import { injectiveName } from '../policy/injective-name.js'
 import { sessionNameFor } from '../policy/session-name.js'
 import type { AssumeRoleInput, SessionTag } from './assume-role.js'
 
@@ -20,11 +21,11 @@ export const TAG_AMR = 'ro2key:amr'
 
 /** STS session tag values: up to 256 of letters, digits, spaces and _.:/=+-@. */
 const MAX_TAG_VALUE = 256
-const NOT_TAG_CHARS = /[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu
+const TAG_CHAR = /^[\p{L}\p{Z}\p{N}_.:/+\-@]$/u
 
-/** A value STS accepts as a session tag value. */
+/** A value STS accepts as a session tag value; two raw values never share one (injectiveName). */
 export function tagValue (raw: string): string {
-  return raw.replace(NOT_TAG_CHARS, '-').slice(0, MAX_TAG_VALUE)
+  return injectiveName(raw, { allowed: TAG_CHAR, min: 0, max: MAX_TAG_VALUE })
 }
 
 function sessionTags (decision: Allowed, principal: Principal): SessionTag[] {

@@ -10,7 +10,8 @@ export interface Served {
 
 /** Hands out credentials for an AssumeRole input, from the cache when the rules allow. */
 export interface CredentialCache {
-  get (input: AssumeRoleInput): Promise<Served>
+  /** `owner`: the caller's identityKey; two callers never share a credential */
+  get (input: AssumeRoleInput, owner: string): Promise<Served>
   /** entries held now (fresh or not yet evicted) */
   readonly size: number
 }
@@ -70,7 +71,7 @@ export function servable (entry: Entry, duration: number, maxAgeSeconds: number,
 export function createCredentialCache (opts: CredentialCacheOptions): CredentialCache {
   const { assume, maxAgeSeconds, now } = opts
   if (maxAgeSeconds <= 0) {
-    return { async get (input) { return { vended: await assume(input), cached: false } }, size: 0 }
+    return { async get (input, _owner) { return { vended: await assume(input), cached: false } }, size: 0 }
   }
   // Age counts from the request, not the answer: STS's clock started before ours stopped.
   const cache = createCoalescingCache<Vended>({
@@ -82,8 +83,8 @@ export function createCredentialCache (opts: CredentialCacheOptions): Credential
     servable({ vended: stored.value, issuedAt: stored.startedAt }, duration, maxAgeSeconds, now())
 
   return {
-    async get (input) {
-      const found = cache.lookup(cacheKey(input), async () => await assume(input), servableNow(input.duration))
+    async get (input, owner) {
+      const found = cache.lookup(JSON.stringify([owner, cacheKey(input)]), async () => await assume(input), servableNow(input.duration))
       if (found.source === 'hit') return { vended: found.value, cached: true }
       return { vended: await found.pending, cached: found.source === 'coalesced' }
     },

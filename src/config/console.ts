@@ -6,7 +6,7 @@ import { VARIABLES as V } from './variables.js'
 /** GET /console/{role_name}: the AWS federation endpoint and how the sign-in URL is built. */
 export interface ConsoleConfig {
   federationUrl: string
-  /** Issuer of the login URL; undefined = the request's own base URL */
+  /** Issuer of the login URL: CONSOLE_ISSUER, else PUBLIC_URL; undefined = the request's own base URL */
   issuer: string | undefined
   timeoutMs: number
   sessionDuration: SessionDurationRule
@@ -17,7 +17,7 @@ export function readConsole (env: Env, partition: Partition, problems: string[])
   const sessionDuration = readEnum<SessionDurationRule>(env, V.CONSOLE_SESSION_DURATION, problems)
   return {
     federationUrl: readUrl(env, V.FEDERATION_URL, problems) ?? PARTITION_CONSOLE[partition].federationUrl,
-    issuer: readUrl(env, V.CONSOLE_ISSUER, problems),
+    issuer: readUrl(env, V.CONSOLE_ISSUER, problems) ?? readUrl(env, V.PUBLIC_URL, problems),
     timeoutMs: readInt(env, V.FEDERATION_TIMEOUT_MS, problems),
     sessionDuration
   }

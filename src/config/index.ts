@@ -5,9 +5,11 @@ import { readAccounts } from './accounts.js'
 import { readArnPrefix, readRegion } from './aws.js'
 import { readAttribution, type Attribution } from './attribution.js'
 import { readConsole, type ConsoleConfig } from './console.js'
+import { checkMembersScope } from './members-scope.js'
 import { readLimits, type Limits } from './operations.js'
 import { readPolicy } from './policy.js'
-import { CONFIG_DOC, readEnum, readInt, readList, readString, readUrl, type Env } from './read.js'
+import { CONFIG_DOC, readEnum, readInt, readString, readUrl, type Env } from './read.js'
+import { readScopes } from './scopes.js'
 import { readTokenVerifiers, type IntrospectionConfig, type JwtConfig } from './tokens.js'
 import { VARIABLES as V } from './variables.js'
 import { readWeb, type WebConfig } from './web.js'
@@ -79,7 +81,7 @@ export function loadConfig (env: Env): Config {
     tokeninfoTimeoutMs: readInt(env, V.TOKENINFO_TIMEOUT_MS, problems),
     tokenCacheTtl: readInt(env, V.TOKEN_CACHE_TTL, problems),
     tokenCacheMaxEntries: readInt(env, V.TOKEN_CACHE_MAX_ENTRIES, problems),
-    requiredScopes: readList(env, V.OAUTH2_SCOPE),
+    requiredScopes: readScopes(env, problems),
     authUrl: readUrl(env, V.AUTH_URL, problems),
     teamClaim: readString(env, V.TEAM_CLAIM),
     policy: readPolicy(env, problems),
@@ -94,6 +96,7 @@ export function loadConfig (env: Env): Config {
     web: readWeb(env, problems)
   }
   const { accounts, roleTagsReaderRole } = readAccounts(env, arnPrefix, config.policy, problems)
+  checkMembersScope(config.policy, { tokeninfoUrl, introspection, jwt }, problems)
   if (problems.length > 0 || config.policy === undefined) throw new ConfigError(problems)
   return { ...config, policy: config.policy, accounts, roleTagsReaderRole }
 }

@@ -1,4 +1,5 @@
-import { readInt, readRaw, type Env } from './read.js'
+import { readInt, type Env } from './read.js'
+import { readTrustProxy } from './trust-proxy.js'
 import { VARIABLES as V } from './variables.js'
 
 /** Timeouts, limits and operational ports (docs/configuration.md, "Limits, health and metrics"). */
@@ -23,12 +24,6 @@ export interface Limits {
 
 const PRESSURE_SAMPLE_MS = 1000
 
-function readTrustProxy (env: Env): boolean | string {
-  const raw = readRaw(env, V.TRUST_PROXY)
-  if (raw === undefined || raw === 'false') return false
-  return raw === 'true' ? true : raw
-}
-
 /** Reads the reliability settings; problems are appended to `problems`. */
 export function readLimits (env: Env, problems: string[]): Limits {
   const metricsPort = readInt(env, V.METRICS_PORT, problems)
@@ -40,6 +35,6 @@ export function readLimits (env: Env, problems: string[]): Limits {
     requestTimeoutMs: readInt(env, V.REQUEST_TIMEOUT_MS, problems),
     metricsPort,
     shutdownDelayMs: readInt(env, V.SHUTDOWN_DELAY_MS, problems),
-    trustProxy: readTrustProxy(env)
+    trustProxy: readTrustProxy(env, problems)
   }
 }

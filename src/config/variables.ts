@@ -22,6 +22,9 @@ const PARTITION_REGION = 'the partition\'s first region'
 const TABLE = {
   HOST: text('server', 'Listen address.', { default: '0.0.0.0' }),
   PORT: int('server', 'Listen port.', { default: 8080, min: 0, max: 65535 }),
+  PUBLIC_URL: url('server', 'ro2key\'s own external base URL: console login URLs name it; web redirect URI is ' +
+    'PUBLIC_URL/auth/callback.',
+  { defaultText: 'the request\'s Host, when it is a plain host name' }),
   LOG_LEVEL: oneOf('server', 'pino log level.', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
 
   ARN_PREFIX: text('aws', 'Required. Roles ro2key may vend; the partition (aws, aws-cn, aws-us-gov) picks the region.',
@@ -96,7 +99,6 @@ const TABLE = {
     { defaultText: 'web page off' }),
   OIDC_CLIENT_ID: text('web', 'ro2key\'s client id at OIDC_ISSUER (authorization code flow with PKCE).'),
   OIDC_CLIENT_SECRET: text('web', 'Its client secret (client_secret_basic).', { secret: true }),
-  PUBLIC_URL: url('web', 'ro2key\'s public base URL; the redirect URI is PUBLIC_URL/auth/callback.'),
   SESSION_SECRET: text('web', 'Key of the encrypted session cookie: 32 or more random bytes (openssl rand -base64 32).',
     { secret: true }),
   UI_SESSION_TTL: int('web', 'Seconds a web session lasts after sign-in.', { default: 28800, min: 300, max: 604800 })

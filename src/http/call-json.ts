@@ -27,7 +27,28 @@ export interface UpstreamAnswer {
   error?: string | undefined
 }
 
-const MAX_BODY_BYTES = 256 * 1024
+/** Most bytes read of any upstream answer, error bodies too; then 502 (stated in SECURITY.md). */
+export const MAX_UPSTREAM_BODY_BYTES = 256 * 1024
+
+/** The body as text, or undefined as soon as it passes `cap` bytes (the rest is never read). */
+async function readCapped (body: AsyncIterable<Buffer> & { destroy (): unknown }, cap: number): Promise<string | undefined> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body) {
+    size += chunk.length
+    if (size > cap) {
+      body.destroy()
+      return undefined
+    }
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function oversized (service: string, logName: string): AppError {
+  return badResponse(`The ${service} answered with an oversized body`,
+    `${logName}: body over ${MAX_UPSTREAM_BODY_BYTES} bytes`)
+}
 
 /** 503: the service could not be reached, timed out or throttled us. */
 export function unavailable (detail: string, cause: string): AppError {
@@ -60,6 +81,7 @@ export async function callText (
   http: HttpOptions,
   { read = [200], logName = service }: { read?: number[], logName?: string } = {}
 ): Promise<TextAnswer> {
+  let answer: { status: number, text: string | undefined }
   try {
     const res = await request(url, {
       method: init.method,
@@ -72,19 +94,21 @@ export async function callText (
       await res.body.dump()
       return { status: res.statusCode, text: '' }
     }
-    return { status: res.statusCode, text: await res.body.text() }
+    const declared = Number(res.headers['content-length'])
+    if (declared > MAX_UPSTREAM_BODY_BYTES) res.body.destroy()
+    const text = declared > MAX_UPSTREAM_BODY_BYTES ? undefined : await readCapped(res.body, MAX_UPSTREAM_BODY_BYTES)
+    answer = { status: res.statusCode, text }
   } catch (err) {
     const name = (err as Error).name
     const reason = name === 'TimeoutError' || name === 'AbortError' ? 'timed out' : 'could not be reached'
     const code = (err as NodeJS.ErrnoException).code ?? name
     throw unavailable(`The ${service} ${reason}; try again later`, `${logName} ${reason}: ${code}`)
   }
+  if (answer.text === undefined) throw oversized(service, logName)
+  return { status: answer.status, text: answer.text }
 }
 
 function parseObject (service: string, text: string): Record<string, unknown> {
-  if (text.length > MAX_BODY_BYTES) {
-    throw badResponse(`The ${service} answered with an oversized body`, `${service}: body of ${text.length} bytes`)
-  }
   let doc: unknown
   try {
     doc = JSON.parse(text)

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Metrics } from './metrics.js'
 
@@ -40,7 +40,9 @@ export const metricsPlugin = fp<MetricsOptions>(async function metricsPlugin (ap
 
 /** A bare server for METRICS_PORT: only GET /metrics (keep it off the public network). */
 export async function buildMetricsServer (metrics: Metrics, logger: FastifyBaseLogger): Promise<FastifyInstance> {
-  const server = Fastify({ loggerInstance: logger.child({ server: 'metrics' }), disableRequestLogging: true })
+  // Fastify 5.7 deprecates disableRequestLogging as an option (FSTDEP023): a LogController says it.
+  const logController = new LogController({ disableRequestLogging: true })
+  const server = Fastify({ loggerInstance: logger.child({ server: 'metrics' }), logController })
   addMetricsRoute(server, metrics)
   await server.ready()
   return server

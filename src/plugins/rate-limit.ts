@@ -47,7 +47,7 @@ function appendPreHandler (route: RouteOptions, hook: (request: FastifyRequest) 
 /**
  * Per-caller rate limit. Before authentication a request is checked (not counted) against
  * its client IP, so an IP that sent too many unauthenticated requests cannot make ro2key call
- * the token service again; requests that end without a verified token count against the IP.
+ * the token service again; only requests refused for their token (401) count against the IP.
  * After the security handler (openapi-glue runs it as a route preHandler) a verified request
  * counts against its uid, so robots behind one NAT do not share a budget.
  * Registered before the routes (the `routes` plugin depends on it): it hooks every route added later.
@@ -68,8 +68,10 @@ export const rateLimitPlugin = fp<RateLimitOptions>(async function rateLimitPlug
       if (counted.isExceeded) throw tooMany(counted)
     })
   })
-  app.addHook('onResponse', async (request) => {
-    if (request.principal || isOperational(request)) return
+  app.addHook('onResponse', async (request, reply) => {
+    // Only a refused token (401) counts against the IP: a 404, 400 or 405 of a neighbour behind
+    // the same NAT never uses up the budget of the robots sharing its address.
+    if (request.principal || isOperational(request) || reply.statusCode !== 401) return
     await limiter(request)
   })
 }, { name: 'rate-limit', dependencies: ['error-handler', 'authentication'] })

@@ -3,6 +3,7 @@ import { DEFAULT_DURATION } from '../aws/sts-rules.js'
 import type { Account } from './accounts.js'
 import type { Policy } from './policy-file.js'
 import { matchesRole } from './role-pattern.js'
+import { memberTeams } from './members.js'
 import { sessionNameFor } from './session-name.js'
 
 export interface Allowed {
@@ -33,9 +34,9 @@ export interface Request {
   account?: Account
 }
 
-/** The caller's teams: the token's team claim plus the policy's members entry. */
+/** The caller's teams: the token's team claim plus the policy's members entries for its source. */
 export function teamsOf (principal: Principal, policy: Policy): string[] {
-  const fromPolicy = policy.members.get(principal.uid) ?? []
+  const fromPolicy = memberTeams(principal, policy)
   return [...new Set([...principal.teams, ...fromPolicy])]
 }
 

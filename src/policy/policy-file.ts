@@ -5,6 +5,7 @@ import { parseRequireMfa, type MfaRule } from './require-mfa.js'
 import { parseAccounts, type AccountEntry } from './accounts.js'
 import { lineLocator, withLine, type LineOf } from './yaml-lines.js'
 import { aliasesOf, compileName, parseRolePattern, type RolePattern } from './role-pattern.js'
+import { parseMembers, parseScoped, type ScopedMembers } from './members-file.js'
 
 /** A team's grant: role name patterns and an optional duration cap in seconds. */
 export interface TeamGrant {
@@ -18,18 +19,21 @@ export interface TeamGrant {
   requireMfa?: MfaRule | undefined
 }
 
-export interface Policy {
+interface PolicyCore {
   teams: Map<string, TeamGrant>
-  /** principal uid -> teams, for tokens without a team claim */
+  /** principal uid -> teams, for tokens without a team claim (see members.ts for whom they apply to) */
   members: Map<string, string[]>
   /** `accounts:` alias -> role ARN prefix (issue 17); absent = ARN_PREFIX only */
   accounts?: Map<string, AccountEntry>
 }
 
+/** The whole policy: teams, members and accounts, plus members scoped to an identity source. */
+export type Policy = PolicyCore & ScopedMembers
+
 /** Characters of an IAM role name, plus `*` in patterns. */
 const PATTERN = /^[\w+=,.@*-]{1,64}$/
 const TEAM_KEYS = new Set(['roles', 'max_duration', 'require_mfa'])
-const TOP_KEYS = new Set(['teams', 'members', 'accounts'])
+const TOP_KEYS = new Set(['teams', 'members', 'members_of', 'members_realm', 'accounts'])
 
 /** `*` matches any run of role-name characters; everything else is literal. */
 export function compilePattern (pattern: string): RegExp {
@@ -74,27 +78,6 @@ function parseTeam (name: string, raw: unknown, problems: string[]): TeamGrant |
   return grant
 }
 
-function parseMembers (raw: unknown, teams: Map<string, TeamGrant>, problems: string[]): Map<string, string[]> {
-  const members = new Map<string, string[]>()
-  if (raw === undefined || raw === null) return members
-  if (!isRecord(raw)) {
-    problems.push('members must be a mapping of uid to team or list of teams')
-    return members
-  }
-  for (const [uid, value] of Object.entries(raw)) {
-    const list = typeof value === 'string' ? [value] : value
-    if (!Array.isArray(list) || !list.every((t) => typeof t === 'string')) {
-      problems.push(`members.${uid} must be a team name or a list of team names`)
-      continue
-    }
-    for (const team of list) {
-      if (!teams.has(team)) problems.push(`members.${uid}: team "${team}" is not defined under teams`)
-    }
-    members.set(uid, list)
-  }
-  return members
-}
-
 /** Every `alias/` in a team's roles names an `accounts:` entry. */
 function checkAliases (teams: Map<string, TeamGrant>, accounts: Map<string, AccountEntry>, problems: string[]): void {
   for (const [name, grant] of teams) {
@@ -123,8 +106,9 @@ export function buildPolicy (doc: unknown, source: string, lineOf?: LineOf): Pol
   const members = parseMembers(doc.members, teams, problems)
   const accounts = parseAccounts(doc.accounts, problems)
   checkAliases(teams, accounts, problems)
+  const scoped = parseScoped(doc, teams, problems)
   if (problems.length > 0) throw new Error(`${source}: ${problems.map((p) => withLine(p, lineOf)).join('; ')}`)
-  return { teams, members, accounts }
+  return { teams, members, accounts, ...scoped }
 }
 
 /** Reads and validates a YAML or JSON policy file. */

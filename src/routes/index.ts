@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import { AppError } from '../errors.js'
 import openapiGlue from 'fastify-openapi-glue'
 import type { OpenApiDocument } from '../api/spec.js'
 import type { Config } from '../config/index.js'
@@ -27,6 +28,13 @@ export const routes = fp<RoutesOptions>(async function routes (app, { spec, conf
     getReady: createGetReady(app.readiness),
     getKeyInAccount: createGetKey(config, credentials, roleTags, roleTagsIn, services.now),
     getConsoleInAccount: createGetConsole(config, sts, federation, roleTags, services, services.now)
+  }
+  // glue warns at every boot when no parser exists for a content type of the spec; problem+json
+  // only ever appears in responses here (request bodies are refused), so a parser that refuses.
+  if (!app.hasContentTypeParser('application/problem+json')) {
+    app.addContentTypeParser('application/problem+json', (_request, _payload, done) => {
+      done(new AppError('RO2KEY_BAD_REQUEST', { detail: 'requests take no body' }), undefined)
+    })
   }
   await app.register(openapiGlue, {
     specification: spec,

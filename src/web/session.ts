@@ -49,7 +49,7 @@ export function currentUser (request: FastifyRequest, now: number): WebUser | un
  */
 export function principalOf (user: WebUser): Principal {
   const principal: Principal = {
-    uid: user.uid, realm: undefined, scopes: [], teams: user.teams, expiresAt: user.expiresAt
+    source: 'oidc', uid: user.uid, realm: undefined, scopes: [], teams: user.teams, expiresAt: user.expiresAt
   }
   return Object.assign(principal, { amr: user.amr, acr: user.acr, authTime: user.authTime })
 }

@@ -37,7 +37,7 @@ t.test('bearerToken: the bare form only when the route accepts it', async (t) =>
 
 t.test('the security handler reads the route\'s acceptBareToken config', async (t) => {
   const seen: string[] = []
-  const verifier: TokenVerifier = { verify: async (token) => { seen.push(token); return { uid: 'u', realm: undefined, scopes: [], teams: [], expiresAt: undefined } } }
+  const verifier: TokenVerifier = { verify: async (token) => { seen.push(token); return { source: 'tokeninfo', uid: 'u', realm: undefined, scopes: [], teams: [], expiresAt: undefined } } }
   const authenticate = createAuthenticate(verifier, [])
   const request = (config: Record<string, unknown>) => ({ headers: { authorization: 'tok-mint' }, routeOptions: { config } }) as unknown as FastifyRequest
   await t.rejects(authenticate(request({})), { code: 'RO2KEY_TOKEN_MISSING' }, 'a route without it refuses the bare token')

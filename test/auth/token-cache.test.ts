@@ -7,7 +7,7 @@ import type { StsLike } from '../../src/aws/assume-role.js'
 import { startTokeninfo } from '../../dev/peers/tokeninfo.js'
 import { build, testConfig } from '../helpers/build.js'
 
-const principal = (uid: string, expiresAt?: number): Principal => ({ uid, realm: '/services', scopes: [], teams: ['mint'], expiresAt })
+const principal = (uid: string, expiresAt?: number): Principal => ({ source: 'tokeninfo', uid, realm: '/services', scopes: [], teams: ['mint'], expiresAt })
 
 /** An inner verifier whose answers and call count the test controls (the wrapper is the unit here). */
 function scripted (answer: (token: string) => Promise<Principal>) {

@@ -54,15 +54,15 @@ t.test('servable: younger than max age and enough lifetime left', async (t) => {
 
 t.test('served from the cache until max age, then fetched again', async (t) => {
   const { cache, clock, calls } = fixture()
-  const first = await cache.get(input())
+  const first = await cache.get(input(), 'owner')
   t.equal(first.cached, false)
   clock.now += 299
-  const second = await cache.get(input())
+  const second = await cache.get(input(), 'owner')
   t.equal(second.cached, true)
   t.equal(second.vended.accessKeyId, first.vended.accessKeyId, 'same credentials')
   t.equal(calls(), 1)
   clock.now += 1
-  const third = await cache.get(input())
+  const third = await cache.get(input(), 'owner')
   t.equal(third.cached, false, 'age 300 s is too old')
   t.not(third.vended.accessKeyId, first.vended.accessKeyId)
   t.equal(calls(), 2)
@@ -70,10 +70,10 @@ t.test('served from the cache until max age, then fetched again', async (t) => {
 
 t.test('different inputs do not share credentials', async (t) => {
   const { cache, calls } = fixture()
-  await cache.get(input())
-  await cache.get(input({ duration: 900 }))
-  await cache.get(input({ sessionName: 'other' }))
-  await cache.get(input({ tags: [{ key: 'a', value: 'b' }] }))
+  await cache.get(input(), 'owner')
+  await cache.get(input({ duration: 900 }), 'owner')
+  await cache.get(input({ sessionName: 'other' }), 'owner')
+  await cache.get(input({ tags: [{ key: 'a', value: 'b' }] }), 'owner')
   t.equal(calls(), 4)
 })
 
@@ -83,28 +83,28 @@ t.test('a credential with too little lifetime left is not served', async (t) => 
   // STS (say, a role capped below the request) answers with 20 minutes only.
   const assume = async (): Promise<Vended> => { calls++; return { accessKeyId: 'a', secretAccessKey: 's', sessionToken: 't', expiration: new Date((clock.now + 1200) * 1000) } }
   const cache = createCredentialCache({ assume, maxAgeSeconds: 300, maxEntries: 10, now: () => clock.now })
-  await cache.get(input({ duration: 3600 }))
-  const again = await cache.get(input({ duration: 3600 }))
+  await cache.get(input({ duration: 3600 }), 'owner')
+  const again = await cache.get(input({ duration: 3600 }), 'owner')
   t.equal(again.cached, false)
   t.equal(calls, 2)
 })
 
 t.test('LRU bound: the least recently used entry goes first', async (t) => {
   const { cache, calls } = fixture({ maxEntries: 3 })
-  for (const s of ['a', 'b', 'c']) await cache.get(input({ sessionName: s }))
-  await cache.get(input({ sessionName: 'a' })) // a is now the most recent
-  await cache.get(input({ sessionName: 'd' })) // evicts b
+  for (const s of ['a', 'b', 'c']) await cache.get(input({ sessionName: s }), 'owner')
+  await cache.get(input({ sessionName: 'a' }), 'owner') // a is now the most recent
+  await cache.get(input({ sessionName: 'd' }), 'owner') // evicts b
   t.equal(cache.size, 3)
   t.equal(calls(), 4)
-  t.equal((await cache.get(input({ sessionName: 'a' }))).cached, true)
-  t.equal((await cache.get(input({ sessionName: 'b' }))).cached, false, 'b was evicted')
+  t.equal((await cache.get(input({ sessionName: 'a' }), 'owner')).cached, true)
+  t.equal((await cache.get(input({ sessionName: 'b' }), 'owner')).cached, false, 'b was evicted')
   t.equal(calls(), 5)
 })
 
 t.test('max age 0 disables caching and coalescing', async (t) => {
   const { cache, calls } = fixture({ maxAgeSeconds: 0 })
-  const served = await Promise.all(Array.from({ length: 5 }, () => cache.get(input())))
-  await cache.get(input())
+  const served = await Promise.all(Array.from({ length: 5 }, () => cache.get(input(), 'owner')))
+  await cache.get(input(), 'owner')
   t.equal(calls(), 6)
   t.ok(served.every((s) => !s.cached))
   t.equal(cache.size, 0)
@@ -120,8 +120,8 @@ t.test('concurrent misses share one call', async (t) => {
     return { accessKeyId: 'ASIA1', secretAccessKey: 's', sessionToken: 't', expiration: new Date((T0 + i.duration) * 1000) }
   }
   const cache = createCredentialCache({ assume, maxAgeSeconds: 300, maxEntries: 10, now: () => T0 })
-  const pending = Array.from({ length: 50 }, () => cache.get(input()))
-  const other = cache.get(input({ sessionName: 'other' }))
+  const pending = Array.from({ length: 50 }, () => cache.get(input(), 'owner'))
+  const other = cache.get(input({ sessionName: 'other' }), 'owner')
   release()
   const served = await Promise.all(pending)
   await other
@@ -142,13 +142,22 @@ t.test('failures are not cached, and every waiter sees the failure', async (t) =
       return Promise.resolve({ accessKeyId: 'ok', secretAccessKey: 's', sessionToken: 't', expiration: new Date((T0 + i.duration) * 1000) })
     }
     const cache = createCredentialCache({ assume, maxAgeSeconds: 300, maxEntries: 10, now: () => T0 })
-    const results = await Promise.allSettled([cache.get(input()), cache.get(input()), cache.get(input())])
+    const results = await Promise.allSettled([cache.get(input(), 'owner'), cache.get(input(), 'owner'), cache.get(input(), 'owner')])
     t.ok(results.every((r) => r.status === 'rejected' && (r.reason as AppError).code === 'RO2KEY_UPSTREAM_UNAVAILABLE'), `${mode}: all three fail`)
     t.equal(calls, 1, `${mode}: the concurrent three shared one failing call`)
     fail = false
-    const next = await cache.get(input())
+    const next = await cache.get(input(), 'owner')
     t.equal(next.cached, false, `${mode}: the failure was not kept`)
     t.equal(next.vended.accessKeyId, 'ok')
     t.equal(calls, 2)
   }
+})
+
+t.test('two owners (principals) never share a credential, even for one AssumeRole input', async (t) => {
+  const { cache, calls } = fixture()
+  const a = await cache.get(input(), '["tokeninfo","/services","robot-x"]')
+  const b = await cache.get(input(), '["jwt",null,"robot-x"]')
+  t.not(a.vended.accessKeyId, b.vended.accessKeyId)
+  t.equal((await cache.get(input(), '["jwt",null,"robot-x"]')).cached, true, 'the same owner is served from the cache')
+  t.equal(calls(), 2)
 })

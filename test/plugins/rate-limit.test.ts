@@ -42,10 +42,12 @@ t.test('before authentication callers are counted by client IP, and a blocked IP
   }
 })
 
-t.test('unauthenticated routes count against the IP too', async (t) => {
+t.test('issue 20: only refused tokens count against the IP; a neighbour\'s junk never blocks a valid token', async (t) => {
   const { app } = await build(t, config, { sts })
-  for (let i = 1; i <= 3; i++) await app.inject({ url: '/nope', remoteAddress: '10.0.0.4' })
-  t.equal((await app.inject({ url: '/openapi.json', remoteAddress: '10.0.0.4' })).statusCode, 429)
+  for (let i = 1; i <= 10; i++) t.equal((await app.inject({ url: '/nope', remoteAddress: '10.0.0.4' })).statusCode, 404)
+  t.equal((await app.inject({ url: '/openapi.json', remoteAddress: '10.0.0.4' })).statusCode, 200, 'no 429 for 404s')
+  t.equal((await app.inject({ url, remoteAddress: '10.0.0.4' })).statusCode, 401, 'a missing token is a token attempt')
+  t.equal((await app.inject(as('tok-a', '10.0.0.4'))).statusCode, 403, 'a valid token behind that IP is served')
 })
 
 t.test('RATE_LIMIT_PER_MINUTE=0 turns it off', async (t) => {

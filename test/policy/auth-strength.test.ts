@@ -11,7 +11,7 @@ import { requiresMfaTag } from '../../src/policy/role-tags.js'
 
 const NOW = 1_800_000_000
 const who = (strength: Partial<Principal> = {}): Principal =>
-  ({ uid: 'alice', realm: undefined, scopes: [], teams: ['admins'], expiresAt: undefined, ...strength })
+  ({ source: 'jwt', uid: 'alice', realm: undefined, scopes: [], teams: ['admins'], expiresAt: undefined, ...strength })
 
 const MFA: StrengthRequirement = { amr: ['mfa', 'hwk', 'otp'] }
 const PHR: StrengthRequirement = { amr: DEFAULT_MFA_AMR, acr: ['phr', 'urn:example:loa:3'] }

@@ -11,11 +11,12 @@ const policy = buildPolicy({
     short: { roles: ['Short', 'Shared'], max_duration: 1800 },
     ops: { roles: ['*'], max_duration: 7200 }
   },
-  members: { 'stups_mint-sync': 'mint', 'robot-x': ['mint', 'billing'], 'robot-s': 'short' }
+  members: { 'stups_mint-sync': 'mint', 'robot-x': ['mint', 'billing'], 'robot-s': 'short' },
+  members_realm: '/services'
 }, 'table')
 
 function who (uid: string, teams: string[] = []): Principal {
-  return { uid, realm: '/services', scopes: [], teams, expiresAt: undefined }
+  return { source: 'tokeninfo', uid, realm: '/services', scopes: [], teams, expiresAt: undefined }
 }
 
 const table = [
@@ -65,4 +66,10 @@ t.test('durationCap: the most generous granting team; any uncapped team means no
   t.equal(durationCap(['mint', 'short', 'ops'], policy), 7200)
   t.equal(durationCap(['mint', 'billing'], policy), undefined)
   t.equal(durationCap(['no-such-team'], policy), undefined, 'an unknown team has no cap (tag-granted)')
+})
+
+t.test('issue 20: a plain members entry does not reach another realm or source', async (t) => {
+  const employee: Principal = { ...who('robot-x'), realm: '/employees' }
+  t.match(decide(employee, { roleName: 'S3MintReadOnly', duration: undefined }, policy, ARN), { allowed: false, reason: 'no-team' })
+  t.match(decide(who('robot-x'), { roleName: 'S3MintReadOnly', duration: undefined }, policy, ARN), { allowed: true })
 })

@@ -42,7 +42,7 @@ t.test('SOURCE_IDENTITY, SESSION_TAGS and TRANSITIVE_TAGS reach STS, and moto ac
   const res = await app.inject({ url: '/get_key/S3MintReadOnly', headers: bearer })
   t.equal(res.statusCode, 200)
   const got = attribution(sent[0] as URLSearchParams)
-  t.match(got.SourceIdentity, /^robot-with-spaces-[0-9a-f]{8}$/, 'the sanitised uid, as the session name')
+  t.equal(got.SourceIdentity, 'robot=2Fwith=20spaces', 'the escaped uid, as the session name')
   t.equal(got.SourceIdentity, sent[0]?.get('RoleSessionName'))
   t.same(got, {
     SourceIdentity: got.SourceIdentity,

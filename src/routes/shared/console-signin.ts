@@ -10,6 +10,7 @@ import type { RoleTagsIn } from '../../policy/account-role-tags.js'
 import type { RoleTags } from '../../policy/role-tags.js'
 import { accountOf } from './account.js'
 import { authorizeRequest, grantAudit } from './authorize-request.js'
+import { consoleIssuer } from './console-issuer.js'
 
 export interface ConsoleSignInInput {
   roleName: string
@@ -54,7 +55,7 @@ export function createConsoleSignIn (
     const sessionDuration = await mayRequestSessionDuration() ? authorized.decision.duration : undefined
     const signer = home ? federation : clients?.federationFor(partition) ?? federation
     const signinToken = await signer.signinToken(vended, sessionDuration)
-    const issuer = config.console.issuer ?? `${request.protocol}://${request.host}`
+    const issuer = consoleIssuer(config.console.issuer, request.protocol, request.headers.host && request.host)
     const url = signer.loginUrl({ signinToken, issuer, destination })
     const expiration = vended.expiration.toISOString()
     request.log.info({

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import type { components } from '../../api/schema.js'
+import { identityKey } from '../../auth/principal.js'
 import type { CredentialCache } from '../../aws/credential-cache.js'
 import type { Config } from '../../config/index.js'
 import { systemClock, type Clock } from '../../lib/clock.js'
@@ -25,7 +26,7 @@ export function createIssueCredentials (
     const account = accountOf(config, segment)
     const tags = account.isDefault ? roleTags : roleTagsIn?.(account)
     const authorized = await authorizeRequest(request, config, tags, roleName, duration, audit, now, account)
-    const { vended, cached } = await credentials.get(authorized.input)
+    const { vended, cached } = await credentials.get(authorized.input, identityKey(authorized.principal))
     const expiration = vended.expiration.toISOString()
     request.log.info({
       audit: {
