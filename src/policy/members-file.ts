@@ -56,7 +56,9 @@ export function parseScoped (
   }
   scoped.membersOf = new Map()
   for (const [source, members] of Object.entries(raw)) {
-    if (!SOURCE_ID.test(source)) problems.push(`members_of.${source}: not jwt, introspection, oidc, tokeninfo or tokeninfo:REALM`)
+    if (!SOURCE_ID.test(source)) {
+      problems.push(`members_of.${source}: not jwt, introspection, oidc, tokeninfo or tokeninfo:REALM`)
+    }
     scoped.membersOf.set(source, parseMembers(members, teams, problems, `members_of.${source}`))
   }
   return scoped

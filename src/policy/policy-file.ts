@@ -69,7 +69,9 @@ function parseTeam (name: string, raw: unknown, problems: string[]): TeamGrant |
   }
   const patterns = rolePatterns as RolePattern[]
   const cap = maxDuration as number | undefined
-  const grant: TeamGrant = { patterns: roles, matchers: patterns.map((p) => p.regex), rolePatterns: patterns, maxDuration: cap }
+  const grant: TeamGrant = {
+    patterns: roles, matchers: patterns.map((p) => p.regex), rolePatterns: patterns, maxDuration: cap
+  }
   if (raw.require_mfa !== undefined) {
     const rule = parseRequireMfa(name, raw.require_mfa, problems, compilePattern, PATTERN)
     if (rule === undefined) return undefined

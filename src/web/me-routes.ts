@@ -41,7 +41,8 @@ export function meRoutes (
     return await homePage({ request, reply, user, csrfToken: reply.generateCsrf() }, sections)
   })
 
-  const consoleSignIn = createConsoleSignIn(config, services.sts, services.federation, services.roleTags, services, services.now)
+  const { sts, federation, roleTags, credentials, roleTagsIn } = services
+  const consoleSignIn = createConsoleSignIn(config, sts, federation, roleTags, services, services.now)
   app.post('/me/console', { preHandler: [signedIn, app.csrfProtection] }, async (request, reply) => {
     const input = { roleName: roleOf(request), destination: undefined, duration: undefined, audit: WEB }
     const { url } = await consoleSignIn(request, input)
@@ -49,7 +50,7 @@ export function meRoutes (
     return reply.redirect(url, 303)
   })
 
-  const issueCredentials = createIssueCredentials(config, services.credentials, services.roleTags, services.roleTagsIn, services.now)
+  const issueCredentials = createIssueCredentials(config, credentials, roleTags, roleTagsIn, services.now)
   app.post('/me/credentials', { preHandler: [signedIn, app.csrfProtection] }, async (request, reply) => {
     const role = roleOf(request)
     const credentials = await issueCredentials(request, role, undefined, WEB)

@@ -154,9 +154,9 @@ t.test('GET /roles marks the roles that need MFA and whether this token satisfie
   const { app } = await build(t, testConfig({ ...BASE, ROLE_TEAMS_TAG: 'ro2key:teams' }), { iam: iamClient(t) })
   const roles = async (token: string) => (await app.inject({ url: '/roles', headers: bearer(token) })).json().roles
   t.same(await roles('tok-pwd'), [
-    { role: 'AdminRole', source: 'policy', teams: ['admins'], require_mfa: true, mfa_satisfied: false },
-    { role: 'ReadOnly', source: 'policy', teams: ['admins'] },
-    { role: 'TaggedAdmin', source: 'policy', teams: ['admins'], require_mfa: true, mfa_satisfied: false }
+    { role: 'AdminRole', source: 'policy', teams: ['admins'], require_mfa: true, mfa_satisfied: false, account: null, account_id: '123456789012' },
+    { role: 'ReadOnly', source: 'policy', teams: ['admins'], account: null, account_id: '123456789012' },
+    { role: 'TaggedAdmin', source: 'policy', teams: ['admins'], require_mfa: true, mfa_satisfied: false, account: null, account_id: '123456789012' }
   ])
   t.match(await roles('tok-mfa'), [{ role: 'AdminRole', mfa_satisfied: true }, { role: 'ReadOnly' }, { role: 'TaggedAdmin', mfa_satisfied: true }])
   t.match(await roles('tok-swk'), [{ role: 'AdminRole', mfa_satisfied: false }, {}, { role: 'TaggedAdmin', mfa_satisfied: true }])

@@ -39,7 +39,8 @@ export function createConsoleSignIn (
 ) {
   const mayRequestSessionDuration = createSessionDurationCheck(config.console.sessionDuration, sts)
   return async function consoleSignIn (
-    request: FastifyRequest, { roleName, destination: wanted, duration, account: segment, audit = {} }: ConsoleSignInInput
+    request: FastifyRequest,
+    { roleName, destination: wanted, duration, account: segment, audit = {} }: ConsoleSignInInput
   ): Promise<{ url: string, expiration: string }> {
     const account = accountOf(config, segment)
     const { partition } = account
