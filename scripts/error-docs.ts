@@ -40,6 +40,16 @@ export const WHEN: Record<ErrorCode, string> = {
   RO2KEY_HEADERS_TOO_LARGE: 'Request headers over 16 KiB.',
   RO2KEY_OVERLOADED: 'The event loop is saturated (`Retry-After: 5`). `/health` and `/metrics` are never shed.',
   RO2KEY_NOT_READY: '`/ready` while starting or shutting down.',
+  RO2KEY_GRANT_NOT_ELIGIBLE: '`POST /grants` or `/membership`: no team of the caller lists the role or group under ' +
+    '`eligible` (or, for a group, under `iam_users.teams`).',
+  RO2KEY_GRANT_ENDING: 'An eligible role\'s grant has fewer than 900 s left (STS\'s minimum session): ' +
+    'request a new grant.',
+  RO2KEY_GRANT_FORBIDDEN: 'Approving your own request, approving without being in an approver team, or revoking ' +
+    'a grant that is neither yours nor one you may approve.',
+  RO2KEY_GRANT_CONFLICT: 'Approving a grant that is not pending; the IAM user or group of a group grant does ' +
+    'not exist.',
+  RO2KEY_STORE_UNAVAILABLE: 'DynamoDB (`STORE_TABLE`) unreachable or failing: grant endpoints only, standing ' +
+    'roles are served without it. `Retry-After`.',
 }
 
 /** The markdown table, one row per registry entry, by status (registry order within one status). */

@@ -14,6 +14,9 @@ import type { Config } from './config/index.js'
 import { createUpstreamDispatcher } from './http/dispatcher.js'
 import { createMetrics, type Metrics } from './metrics/metrics.js'
 import { createRoleTags, type IamLike, type RoleTags } from './policy/role-tags.js'
+import { createGrantsService, type GrantsService } from './grants/create.js'
+import type { DynamoLike } from './store/dynamo-store.js'
+import type { Store } from './store/store.js'
 
 /** Outside dependencies of the services; each defaults to the real one. */
 export interface ServiceDeps {
@@ -27,6 +30,10 @@ export interface ServiceDeps {
   now?: () => number
   /** metrics registry and seam; a fresh one per app by default */
   metrics?: Metrics
+  /** the grants' state store (default: DynamoDB STORE_TABLE through `dynamodb`) */
+  store?: Store
+  /** DynamoDB client of the default store */
+  dynamodb?: DynamoLike
 }
 
 /** What the routes and plugins use; `close()` releases the clients ro2key made (not the injected ones). */
@@ -40,6 +47,8 @@ export interface Services {
   verifier: TokenVerifier
   credentials: CredentialCache
   federation: Federation
+  /** time-boxed grants, when STORE_TABLE is set */
+  grants: GrantsService | undefined
   close (): Promise<void>
 }
 
@@ -102,6 +111,7 @@ export function createServices (config: Config, deps: ServiceDeps & { logger: Fa
   const ownDispatcher = deps.dispatcher ? undefined : createUpstreamDispatcher(config.tokeninfoTimeoutMs)
   const dispatcher = deps.dispatcher ?? ownDispatcher as Dispatcher
   const sts = instrumentedClient(deps.sts ?? ownSts as STSClient, 'sts', config.limits.stsTimeoutMs, metrics)
+  const grants = createGrantsService(config, { ...deps, now })
   return {
     metrics,
     sts,
@@ -114,8 +124,9 @@ export function createServices (config: Config, deps: ServiceDeps & { logger: Fa
       now
     }),
     federation: federationFor(config, dispatcher, metrics),
+    grants,
     async close () {
-      await Promise.all([ownSts?.destroy(), ownIam?.destroy(), ownDispatcher?.close()])
+      await Promise.all([ownSts?.destroy(), ownIam?.destroy(), ownDispatcher?.close(), grants?.close()])
     }
   }
 }

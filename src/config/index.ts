@@ -5,6 +5,7 @@ import { readAttribution, type Attribution } from './attribution.js'
 import { readConsole, type ConsoleConfig } from './console.js'
 import { readLimits, type Limits } from './operations.js'
 import { readPolicy } from './policy.js'
+import { readStoreConfig, type StoreConfig } from './store.js'
 import { CONFIG_DOC, readEnum, readInt, readList, readString, readUrl, type Env } from './read.js'
 import { readTokenVerifiers, type IntrospectionConfig, type JwtConfig } from './tokens.js'
 import { VARIABLES as V } from './variables.js'
@@ -43,6 +44,8 @@ export interface Config extends Attribution {
   credentialCacheMaxEntries: number
   /** timeouts, rate limit, load shedding, metrics port, shutdown */
   limits: Limits
+  /** the grants' DynamoDB table and sweeper; undefined = stateless */
+  store: StoreConfig | undefined
 }
 
 /** Thrown at boot with every configuration problem at once. */
@@ -83,6 +86,7 @@ export function loadConfig (env: Env): Config {
     credentialCacheMaxEntries: readInt(env, V.CREDENTIAL_CACHE_MAX_ENTRIES, problems),
     limits: readLimits(env, problems)
   }
+  const store = readStoreConfig(env, config.policy, problems)
   if (problems.length > 0 || config.policy === undefined) throw new ConfigError(problems)
-  return { ...config, policy: config.policy }
+  return { ...config, policy: config.policy, store }
 }

@@ -88,7 +88,13 @@ const TABLE = {
   METRICS_PORT: int('limits', 'Serve /metrics on this port only.',
     { default: undefined, min: 1, max: 65535, defaultText: 'on the API port' }),
   SHUTDOWN_DELAY_MS: int('limits', 'On SIGTERM, /ready answers 503 this long before the listener closes.',
-    { default: 0, min: 0, max: 5000 })
+    { default: 0, min: 0, max: 5000 }),
+
+  STORE_TABLE: text('grants', 'DynamoDB table of grants (required when the policy has an eligible section).',
+    { defaultText: 'stateless: no grants' }),
+  STORE_CREATE: bool('grants', 'Create STORE_TABLE at boot when missing (demo, tests); boot fails if it cannot.'),
+  SWEEP_INTERVAL: int('grants', 'Seconds between sweeps that end expired grants on this replica; 0 = off.',
+    { default: 60, min: 0, max: 86400 })
 } satisfies Record<string, Spec>
 
 type Table = typeof TABLE

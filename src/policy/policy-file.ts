@@ -1,23 +1,29 @@
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { MAX_DURATION, MIN_DURATION } from '../aws/sts-rules.js'
+import { checkEligible, parseEligible, parseIamUsers, type Eligible, type IamUsers } from './eligible.js'
 
 /** A team's grant: role name patterns and an optional duration cap in seconds. */
 export interface TeamGrant {
   patterns: string[]
   matchers: RegExp[]
   maxDuration: number | undefined
+  /** time-boxed roles and groups on request (issue 14) */
+  eligible?: Eligible
 }
 
 export interface Policy {
   teams: Map<string, TeamGrant>
   /** principal uid -> teams, for tokens without a team claim */
   members: Map<string, string[]>
+  /** who the caller is in IAM (issue 14) */
+  iamUsers?: IamUsers
 }
 
 /** Characters of an IAM role name, plus `*` in patterns. */
 const PATTERN = /^[\w+=,.@*-]{1,64}$/
-const TEAM_KEYS = new Set(['roles', 'max_duration'])
+const TEAM_KEYS = new Set(['roles', 'max_duration', 'eligible'])
+const TOP_KEYS = new Set(['teams', 'members', 'iam_users'])
 
 /** `*` matches any run of role-name characters; everything else is literal. */
 export function compilePattern (pattern: string): RegExp {
@@ -49,7 +55,9 @@ function parseTeam (name: string, raw: unknown, problems: string[]): TeamGrant |
     problems.push(`teams.${name}.max_duration must be an integer from ${MIN_DURATION} to ${MAX_DURATION}`)
     return undefined
   }
-  return { patterns: roles, matchers: roles.map(compilePattern), maxDuration: maxDuration as number | undefined }
+  const eligible = parseEligible(name, raw.eligible, problems)
+  const grant = { patterns: roles, matchers: roles.map(compilePattern), maxDuration: maxDuration as number | undefined }
+  return eligible === undefined ? grant : { ...grant, eligible }
 }
 
 function parseMembers (raw: unknown, teams: Map<string, TeamGrant>, problems: string[]): Map<string, string[]> {
@@ -79,7 +87,7 @@ export function buildPolicy (doc: unknown, source: string): Policy {
   const teams = new Map<string, TeamGrant>()
   if (!isRecord(doc)) throw new Error(`${source}: must be a mapping with "teams" (and optionally "members")`)
   for (const key of Object.keys(doc)) {
-    if (key !== 'teams' && key !== 'members') problems.push(`${key} is not a known key (teams, members)`)
+    if (!TOP_KEYS.has(key)) problems.push(`${key} is not a known key (teams, members, iam_users)`)
   }
   if (!isRecord(doc.teams)) {
     problems.push('teams must be a mapping of team name to { roles: [...] }')
@@ -90,8 +98,10 @@ export function buildPolicy (doc: unknown, source: string): Policy {
     }
   }
   const members = parseMembers(doc.members, teams, problems)
+  const iamUsers = parseIamUsers(doc.iam_users, problems)
+  checkEligible(teams, iamUsers, problems)
   if (problems.length > 0) throw new Error(`${source}: ${problems.join('; ')}`)
-  return { teams, members }
+  return iamUsers === undefined ? { teams, members } : { teams, members, iamUsers }
 }
 
 /** Reads and validates a YAML or JSON policy file. */

@@ -8,6 +8,8 @@ import { createGetKey } from './get-key.js'
 import { getHealth } from './health.js'
 import { createGetReady } from './ready.js'
 import { createGetRoles } from './roles.js'
+import { approveGrant, createGrant, listGrants, revokeGrant } from './grants.js'
+import { authorizeMembership, revokeMembership } from './membership.js'
 
 export interface RoutesOptions {
   /** openapi.yaml as loaded: its operationIds name the handlers below */
@@ -24,7 +26,13 @@ export const routes = fp<RoutesOptions>(async function routes (app, { spec, conf
     getHealth,
     getRoles: createGetRoles(config, roleTags),
     getConsole: createGetConsole(config, sts, federation, roleTags),
-    getReady: createGetReady(app.readiness)
+    getReady: createGetReady(app.readiness),
+    listGrants,
+    createGrant,
+    approveGrant,
+    revokeGrant,
+    authorizeMembership,
+    revokeMembership
   }
   await app.register(openapiGlue, {
     specification: spec,
@@ -34,4 +42,4 @@ export const routes = fp<RoutesOptions>(async function routes (app, { spec, conf
     // ever appears in responses here, so that warning is noise.
     logLevel: 'error'
   })
-}, { name: 'routes', dependencies: ['authentication', 'readiness', 'metrics', 'rate-limit', 'error-handler'] })
+}, { name: 'routes', dependencies: ['authentication', 'readiness', 'metrics', 'rate-limit', 'error-handler', 'grants'] })

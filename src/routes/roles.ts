@@ -5,6 +5,7 @@ import { AppError } from '../errors.js'
 import { durationCap, teamsOf } from '../policy/decide.js'
 import type { Policy } from '../policy/policy-file.js'
 import type { RoleTags, TaggedRole } from '../policy/role-tags.js'
+import { toView } from '../grants/grant.js'
 
 type RoleList = components['schemas']['RoleList']
 type RoleGrant = components['schemas']['RoleGrant']
@@ -48,6 +49,9 @@ export function createGetRoles (config: Config, roleTags?: RoleTags) {
     }
     roles.sort((a, b) => a.role.localeCompare(b.role) || a.source.localeCompare(b.source))
     reply.header('cache-control', 'no-store')
-    return { uid: principal.uid, teams, roles, role_tags: roleTagsStatus }
+    const eligible = (await request.server.grants?.eligible(principal) ?? [])
+      .map(({ grant, ...terms }) => grant ? { ...terms, grant: toView(grant) } : terms)
+    const body = { uid: principal.uid, teams, roles, role_tags: roleTagsStatus }
+    return eligible.length > 0 ? { ...body, eligible } : body
   }
 }

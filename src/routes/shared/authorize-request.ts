@@ -30,6 +30,8 @@ export interface Authorized {
   decision: Allowed
   /** the AssumeRole call to make (session name, SourceIdentity, session tags) */
   input: AssumeRoleInput
+  /** the time-boxed grant that allowed an eligible role (issue 14) */
+  grant?: string
 }
 
 /**
@@ -44,6 +46,13 @@ export async function authorizeRequest (
   const principal = request.principal
   if (!principal) throw new AppError('RO2KEY_INTERNAL', { detail: 'no principal' })
   const decision = await decideWithTags(principal, { roleName, duration }, config.policy, config.arnPrefix, roleTags)
+  // Only a role no standing rule allows may be allowed by a grant: the store is never read for standing roles.
+  const granted = decision.allowed || decision.reason !== 'role-not-allowed'
+    ? undefined
+    : await request.server.grants?.authorizeRole(principal, roleName, duration)
+  if (granted) {
+    return { principal, decision: granted, input: assumeRoleInput(granted, principal, config), grant: granted.grant }
+  }
   if (!decision.allowed) {
     const { teams, reason } = decision
     const denied = { event: 'denied', uid: principal.uid, teams, role: roleName, reason, ...audit }
@@ -54,8 +63,11 @@ export async function authorizeRequest (
 }
 
 /** The audit fields every granted role session shares (who, which role, which session); never a secret. */
-export function grantAudit ({ principal, decision, input }: Authorized, roleName: string): Record<string, unknown> {
+export function grantAudit (
+  { principal, decision, input, grant }: Authorized, roleName: string
+): Record<string, unknown> {
   return {
+    grant,
     uid: principal.uid,
     realm: principal.realm,
     teams: decision.teams,
