@@ -328,6 +328,15 @@ export interface components {
         };
     };
     responses: {
+        /** @description RFC 9457 problem details with riboseinc's `action` and `success` (false). */
+        MembershipProblem: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & components["schemas"]["MembershipResult"];
+            };
+        };
         /** @description RFC 9457 problem details. */
         Problem: {
             headers: {
@@ -644,11 +653,11 @@ export interface operations {
                     "application/json": components["schemas"]["MembershipResult"];
                 };
             };
-            401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
-            409: components["responses"]["Problem"];
-            502: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            401: components["responses"]["MembershipProblem"];
+            403: components["responses"]["MembershipProblem"];
+            409: components["responses"]["MembershipProblem"];
+            502: components["responses"]["MembershipProblem"];
+            503: components["responses"]["MembershipProblem"];
         };
     };
     revokeMembership: {
@@ -669,9 +678,9 @@ export interface operations {
                     "application/json": components["schemas"]["MembershipResult"];
                 };
             };
-            401: components["responses"]["Problem"];
-            502: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            401: components["responses"]["MembershipProblem"];
+            502: components["responses"]["MembershipProblem"];
+            503: components["responses"]["MembershipProblem"];
         };
     };
 }

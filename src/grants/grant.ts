@@ -30,6 +30,8 @@ export interface GrantItem extends StoreItem {
   preexisting?: boolean
   /** when a sweeper or DELETE claimed the membership removal */
   claimed_at?: number
+  /** the id of that claim: the one sweep that holds it finishes the removal */
+  claim?: string
 }
 
 /** Every grant lives in one partition: one Query answers the sweeper, listings and vend checks. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { auditGrant, type GrantContext } from './context.js'
 import { GRANT_PK, SWEEPABLE, keyOf, type GrantItem } from './grant.js'
 import { finishRemoval } from './group-grants.js'
@@ -27,17 +28,20 @@ async function sweepOne (ctx: GrantContext, item: GrantItem): Promise<Outcome> {
     if (done) auditGrant(ctx, item.status === 'pending' ? 'request-expired' : 'expired', done, { by: 'sweeper' })
     return done ? 'ended' : 'skipped'
   }
+  const claim = randomUUID()
   let claimed: GrantItem | undefined
   if (item.status === 'active') {
     claimed = await ctx.store.transition<GrantItem>(key, { status: ['active'] }, {
-      status: 'expiring', claimed_at: now
+      status: 'expiring', claimed_at: now, claim
     })
   } else if ((item.claimed_at ?? 0) <= now - CLAIM_LEASE_SECONDS) {
     // a DELETE or sweep that claimed it stopped half-way: take the claim over, from the store's record
     claimed = await ctx.store.transition<GrantItem>(
-      key, { status: [item.status], fields: { claimed_at: item.claimed_at ?? 0 } }, { claimed_at: now })
+      key, { status: [item.status], fields: { claimed_at: item.claimed_at ?? 0 } }, { claimed_at: now, claim })
   }
-  if (claimed === undefined) return 'skipped'
+  // Read the claim back (an expired item: any time > 0 reads it): DynamoDB's conditional write already
+  // makes one claim win; this also holds on emulators that do not serialise conditional writes.
+  if (claimed === undefined || (await ctx.store.get<GrantItem>(key, 0))?.claim !== claim) return 'skipped'
   const final = claimed.status === 'revoking' ? 'revoked' : 'expired'
   return await finishRemoval(ctx, claimed, final) ? 'ended' : 'skipped'
 }
