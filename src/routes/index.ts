@@ -42,4 +42,7 @@ export const routes = fp<RoutesOptions>(async function routes (app, { spec, conf
     // ever appears in responses here, so that warning is noise.
     logLevel: 'error'
   })
-}, { name: 'routes', dependencies: ['authentication', 'readiness', 'metrics', 'rate-limit', 'error-handler', 'grants'] })
+}, {
+  name: 'routes',
+  dependencies: ['authentication', 'readiness', 'metrics', 'rate-limit', 'error-handler', 'grants']
+})

@@ -98,3 +98,25 @@ t.test('stateless without STORE_TABLE: grant routes 404, policy with eligible re
   t.throws(() => testConfig({ POLICY: GRANTS_POLICY }), ConfigError)
   t.throws(() => testConfig({ POLICY: GRANTS_POLICY }), /STORE_TABLE/)
 })
+
+t.test('node dist/main.js sweep: one sweep, exit code by outcome', async (t) => {
+  const { runSweepCommand } = await import('../../src/grants/sweep-command.js')
+  const { testConfig } = await import('../helpers/build.js')
+  const clock = testClock()
+  const { app } = await peers.build(t, config, { now: clock.now })
+  await app.inject({ method: 'POST', url: '/grants', headers: bearer('alice'), payload: { group: 'mint-operators', duration: 5 } })
+  clock.advance(6)
+  const out: string[] = []
+  const write = process.stdout.write
+  process.stdout.write = ((chunk: string) => { out.push(String(chunk)); return true }) as typeof process.stdout.write
+  let code: number
+  try {
+    code = await runSweepCommand(config, { dynamodb: peers.dynamodb, iam: peers.iam, sts: peers.sts, now: clock.now })
+  } finally {
+    process.stdout.write = write
+  }
+  t.equal(code, 0)
+  t.match(out.join(''), /"ended":1/)
+  t.same(await members(), [])
+  t.equal(await runSweepCommand(testConfig()), 2, 'no STORE_TABLE')
+})
