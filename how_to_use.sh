@@ -15,6 +15,7 @@ readonly EX_USAGE=2 EX_AUTH=3 EX_REFUSED=4 EX_UNAVAILABLE=5 EX_STEP_UP=6
 usage() {
   printf '%s\n' "\
 Usage: RO2KEY_URL=URL OAUTH2_TOKEN=TOKEN $PROG [--duration SECONDS] ROLE [-- COMMAND [ARG...]]
+       RO2KEY_URL=URL OAUTH2_TOKEN=TOKEN $PROG --grant ROLE [--duration SECONDS] [--reason TEXT] [-- COMMAND...]
        $PROG --help
 
 Gets temporary AWS credentials for ROLE from ro2key (GET \$RO2KEY_URL/get_key/ROLE).
@@ -30,6 +31,10 @@ With --credential-process: prints AWS credential_process JSON (Version 1); a ref
 Options:
   --duration SECONDS  lifetime of the credentials, 900-43200 (ro2key's default: 3600)
   --credential-process  print credential_process JSON instead of export lines
+  --grant ROLE        first request a time-boxed grant of ROLE (POST \$RO2KEY_URL/grants,
+                      docs/grants.md), for --duration seconds (default: the team's
+                      max_grant); a grant that awaits approval ends the run with exit 4
+  --reason TEXT       why, recorded with the grant
   -h, --help          show this help
 
 Environment:
@@ -276,9 +281,11 @@ sq() { # single-quote for any POSIX shell
 }
 
 # --- arguments ----------------------------------------------------------------------------
-role='' duration='' credential_process=''
+role='' duration='' credential_process='' grant='' reason=''
 while (($# > 0)); do
   case $1 in
+    --grant) (($# >= 2)) || die "$EX_USAGE" "--grant needs a ROLE"; grant=1; role=$2; shift 2 ;;
+    --reason) (($# >= 2)) || die "$EX_USAGE" "--reason needs a text"; reason=$2; shift 2 ;;
     -h | --help) usage; exit 0 ;;
     --duration) (($# >= 2)) || die "$EX_USAGE" "--duration needs a value (seconds)"; duration=$2; shift 2 ;;
     --duration=*) duration=${1#*=}; shift ;;
@@ -310,6 +317,26 @@ else
   token=$(fetch_token)
 fi
 [[ $token != *[[:cntrl:]]* ]] || die "$EX_USAGE" "the token contains control characters"
+
+json_string() { # a JSON string of printable text
+  local v=${1//\\/\\\\}
+  printf '"%s"' "${v//\"/\\\"}"
+}
+
+if [[ -n $grant ]]; then
+  [[ $reason != *[[:cntrl:]]* ]] || die "$EX_USAGE" "--reason must be printable text"
+  body="{\"role\":\"$role\"${duration:+,\"duration\":$duration}${reason:+,\"reason\":$(json_string "$reason")}}"
+  http "header = $(curl_config_quote "Authorization: Bearer $token")" "${RO2KEY_URL%/}/grants" \
+    --header 'Accept: application/json' --header 'Content-Type: application/json' --data-binary "$body"
+  read_fields "$http_body" id status expires_at title detail
+  if [[ $http_status != 201 ]]; then
+    die "$(exit_for_status "$http_status")" "ro2key refused the grant of $role (HTTP $http_status): ${values[3]:-}${values[4]:+: ${values[4]}}"
+  fi
+  if [[ ${values[1]:-} != active ]]; then
+    die "$EX_REFUSED" "grant ${values[0]:-} of $role awaits approval (POST /grants/${values[0]:-}/approve by an approver); run again once approved, without --grant"
+  fi
+  printf '%s: grant %s of %s active until %s\n' "$PROG" "${values[0]:-}" "$role" "${values[2]:-}" >&2
+fi
 
 url="${RO2KEY_URL%/}/get_key/$role${duration:+?duration=$duration}"
 http "header = $(curl_config_quote "Authorization: Bearer $token")" "$url" --header 'Accept: application/json'

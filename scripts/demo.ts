@@ -14,6 +14,7 @@ import { ARN_PREFIX, MOTO_ACCOUNT, startMoto } from '../dev/peers/moto.js'
 import { startTokeninfo } from '../dev/peers/tokeninfo.js'
 import { startFederation } from '../dev/peers/federation.js'
 import { startLoginPeer } from '../dev/peers/oidc-login.js'
+import { GRANT_ENV, GRANT_ROLE, demoGrant } from './demo-grant.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const ROLE = 'S3MintReadOnly'
@@ -84,13 +85,15 @@ async function main (): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ro2key-demo-'))
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
   const policyFile = join(dir, 'policy.yaml')
-  writeFileSync(policyFile, `teams:\n  mint:\n    roles: [${ROLE}]\n    max_duration: 3600\nmembers:\n  ${UID}: mint\nmembers_realm: /services\n`)
+  writeFileSync(policyFile, `teams:\n  mint:\n    roles: [${ROLE}]\n    max_duration: 3600\n` +
+    `    eligible: { roles: [${GRANT_ROLE}], max_grant: 1800 }\nmembers:\n  ${UID}: mint\nmembers_realm: /services\n`)
   console.log(policyFile)
 
   step(`creating role ${ROLE} in moto with the aws CLI`)
   const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MOTO_ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] })
   const created = await run('aws', ['iam', 'create-role', '--role-name', ROLE, '--assume-role-policy-document', trust, '--endpoint-url', moto.url, '--output', 'json'], awsEnv)
   console.log(JSON.parse(created).Role.Arn)
+  await run('aws', ['iam', 'create-role', '--role-name', GRANT_ROLE, '--assume-role-policy-document', trust, '--endpoint-url', moto.url, '--output', 'json'], awsEnv)
 
   step('starting ro2key (src/main.ts) as a child process')
   const port = await freePort()
@@ -111,7 +114,16 @@ async function main (): Promise<void> {
   const ro2key = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...awsEnv, ARN_PREFIX, TOKENINFO_URL: tokeninfo.url, POLICY_FILE: policyFile, HOST: '127.0.0.1', PORT: String(port), ...webEnv }
+    env: {
+      ...awsEnv,
+      ARN_PREFIX,
+      TOKENINFO_URL: tokeninfo.url,
+      POLICY_FILE: policyFile,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ...webEnv,
+      ...GRANT_ENV
+    }
   })
   cleanups.push(() => stopChild(ro2key))
   for (const stream of [ro2key.stdout, ro2key.stderr]) {
@@ -130,6 +142,7 @@ async function main (): Promise<void> {
   const arn = String(JSON.parse(who).Arn)
   if (!arn.endsWith(`:assumed-role/${ROLE}/${UID}`)) throw new Error(`unexpected identity ${arn}`)
   console.log(`\nThe robot ${UID} is now ${arn}`)
+  await demoGrant((args) => run('./how_to_use.sh', args, env), step)
 
   step(keep ? 'try it by hand (another terminal)' : 'by hand (run  npm run demo -- --keep  to try these while it runs)')
   const howTo = [

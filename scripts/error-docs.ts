@@ -45,6 +45,16 @@ export const WHEN: Record<ErrorCode, string> = {
   RO2KEY_SIGN_IN_REQUIRED: 'A web page form (`/me/*`) without a signed-in session (an HTML page, not problem+json).',
   RO2KEY_SIGN_IN_FAILED: '`/auth/callback`: the identity provider refused, or the state, nonce or code did not check out.',
   RO2KEY_CSRF_TOKEN_INVALID: 'A web page form posted without its CSRF token, or with a wrong one.',
+  RO2KEY_GRANT_NOT_ELIGIBLE: '`POST /grants` or `/membership`: no team of the caller lists the role or group under ' +
+    '`eligible` (or, for a group, under `iam_users.teams`).',
+  RO2KEY_GRANT_ENDING: 'An eligible role\'s grant has fewer than 900 s left (STS\'s minimum session): ' +
+    'request a new grant.',
+  RO2KEY_GRANT_FORBIDDEN: 'Approving your own request, approving without being in an approver team, or revoking ' +
+    'a grant that is neither yours nor one you may approve.',
+  RO2KEY_GRANT_CONFLICT: 'Approving a grant that is not pending; the IAM user or group of a group grant does ' +
+    'not exist.',
+  RO2KEY_STORE_UNAVAILABLE: 'DynamoDB (`STORE_TABLE`) unreachable or failing: grant endpoints only, standing ' +
+    'roles are served without it. `Retry-After`.',
 }
 
 /** The markdown table, one row per registry entry, by status (registry order within one status). */

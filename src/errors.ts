@@ -27,6 +27,12 @@ export const ERRORS = {
   RO2KEY_SIGN_IN_REQUIRED: { status: 401, title: 'Sign-in required' },
   RO2KEY_SIGN_IN_FAILED: { status: 400, title: 'Sign-in failed' },
   RO2KEY_CSRF_TOKEN_INVALID: { status: 403, title: 'Form token missing or not valid' },
+  // time-boxed grants (issue 14)
+  RO2KEY_GRANT_NOT_ELIGIBLE: { status: 403, title: 'Not eligible for this grant' },
+  RO2KEY_GRANT_ENDING: { status: 403, title: 'Grant ends too soon' },
+  RO2KEY_GRANT_FORBIDDEN: { status: 403, title: 'Not allowed to act on this grant' },
+  RO2KEY_GRANT_CONFLICT: { status: 409, title: 'Grant not in a state for this' },
+  RO2KEY_STORE_UNAVAILABLE: { status: 503, title: 'State store unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type ErrorCode = keyof typeof ERRORS

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config/index.js'
 import { renderHelp } from './config/help.js'
 import { buildMetricsServer } from './metrics/plugin.js'
 import { createShutdown } from './shutdown.js'
+import { runSweepCommand } from './grants/sweep-command.js'
 
 const SHUTDOWN_GRACE_MS = 10_000
 const EXIT_CONFIG = 2
@@ -20,6 +21,7 @@ async function main (): Promise<void> {
     process.stderr.write(`ro2key: ${err.message}\n`)
     process.exit(EXIT_CONFIG)
   }
+  if (process.argv[2] === 'sweep') process.exit(await runSweepCommand(config))
   const app = await buildApp(config)
   const metricsPort = config.limits.metricsPort
   const others = metricsPort === undefined ? [] : [await buildMetricsServer(app.metrics, app.log)]

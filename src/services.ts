@@ -2,10 +2,8 @@ import { IAMClient } from '@aws-sdk/client-iam'
 import { STSClient } from '@aws-sdk/client-sts'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Dispatcher } from 'undici'
-import { cachingVerifier } from './auth/token-cache.js'
-import { createTokenVerifier } from './auth/choose-verifier.js'
-import { measuredVerifier } from './auth/measured-verifier.js'
 import type { TokenVerifier } from './auth/token-verifier.js'
+import { verifierFor } from './services-verifier.js'
 import { instrumentedClient } from './aws/instrumented-client.js'
 import { createCredentialCache, type CredentialCache } from './aws/credential-cache.js'
 import { createFederation, type Federation } from './aws/federation.js'
@@ -16,6 +14,9 @@ import { createMetrics, type Metrics } from './metrics/metrics.js'
 import { createRoleTags, type IamLike, type RoleTags } from './policy/role-tags.js'
 import { partitionOfArn } from './aws/partition-clients.js'
 import { createAccountServices, type AccountServices, type IamWith } from './services-accounts.js'
+import { createGrantsService, type GrantsService } from './grants/create.js'
+import type { DynamoLike } from './store/dynamo-store.js'
+import type { Store } from './store/store.js'
 
 /** Outside dependencies of the services; each defaults to the real one. */
 export interface ServiceDeps {
@@ -31,6 +32,10 @@ export interface ServiceDeps {
   metrics?: Metrics
   /** IAM signing with a reader role's credentials, for ROLE_TAGS_READER_ROLE (issue 17) */
   iamWith?: IamWith
+  /** the grants' state store (default: DynamoDB STORE_TABLE through `dynamodb`) */
+  store?: Store
+  /** DynamoDB client of the default store */
+  dynamodb?: DynamoLike
 }
 
 /** What the routes and plugins use; `close()` releases the clients ro2key made (not the injected ones). */
@@ -46,6 +51,8 @@ export interface Services extends Omit<AccountServices, 'close'> {
   federation: Federation
   /** the clock every component was given (seconds since the epoch) */
   now: () => number
+  /** time-boxed grants, when STORE_TABLE is set */
+  grants: GrantsService | undefined
   close (): Promise<void>
 }
 
@@ -70,24 +77,6 @@ function roleTagsFor (
     ttl: config.roleTagsTtl,
     arnPrefix: config.arnPrefix,
     now: () => Math.floor(now())
-  })
-}
-
-function verifierFor (
-  config: Config, deps: ServiceDeps, dispatcher: Dispatcher, metrics: Metrics, now: () => number,
-  logger: FastifyBaseLogger
-): TokenVerifier {
-  const inner = deps.verifier ?? createTokenVerifier(config, {
-    dispatcher,
-    now: () => Math.floor(now()),
-    logger,
-    instrument: (upstream, verifier) => measuredVerifier(verifier, metrics, upstream)
-  })
-  return cachingVerifier(inner, {
-    ttlSeconds: config.tokenCacheTtl,
-    maxEntries: config.tokenCacheMaxEntries,
-    now,
-    onLookup: (outcome) => metrics.cacheLookup('token', outcome !== 'miss')
   })
 }
 
@@ -121,6 +110,7 @@ export function createServices (config: Config, deps: ServiceDeps & { logger: Fa
     now,
     clientOptions: (region) => awsClientOptions(config, region)
   })
+  const grants = createGrantsService(config, { ...deps, now })
   return {
     metrics,
     sts,
@@ -136,8 +126,10 @@ export function createServices (config: Config, deps: ServiceDeps & { logger: Fa
     }),
     federation,
     now,
+    grants,
     async close () {
-      await Promise.all([ownSts?.destroy(), ownIam?.destroy(), accounts.close(), ownDispatcher?.close()])
+      const owned = [ownSts?.destroy(), ownIam?.destroy(), ownDispatcher?.close()]
+      await Promise.all([...owned, accounts.close(), grants?.close()])
     }
   }
 }

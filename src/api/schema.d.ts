@@ -156,10 +156,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's grants and the requests the caller may approve
+         * @description The caller's own grants that are active or pending (never an expired one, whether or not
+         *     the sweeper ran), and the pending requests of others that the caller may approve.
+         *     Needs `STORE_TABLE`; 503 with `Retry-After` while DynamoDB is unreachable.
+         */
+        get: operations["listGrants"];
+        put?: never;
+        /**
+         * Request time-boxed access to an eligible role or IAM group
+         * @description Give exactly one of `role` and `group`. Active at once, unless the caller's eligible
+         *     teams name `approvers`: then `pending` until a member of an approver team approves
+         *     (a pending request expires after an hour). A group grant adds the caller's IAM user to
+         *     the group now and removes it at expiry; a role grant lets `/get_key` and `/console`
+         *     vend the role while it lasts.
+         */
+        post: operations["createGrant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/grants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a grant now (the requester or an approver)
+         * @description A group grant's membership is removed at once (unless it pre-existed or another grant holds it).
+         */
+        delete: operations["revokeGrant"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/grants/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a pending request (a member of an approver team, never the requester)
+         * @description The grant becomes active; its duration runs from now.
+         */
+        post: operations["approveGrant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/membership": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * riboseinc iam-authenticating-group compatible - join every eligible group
+         * @description Grants every IAM group the caller is eligible for without approvers, for its
+         *     `max_grant`. Answers `{"action":"AUTHORIZE","success":true}`; errors are problem+json
+         *     with `action` and `success: false` as well.
+         */
+        post: operations["authorizeMembership"];
+        /**
+         * riboseinc compatible - leave the groups joined through grants
+         * @description Revokes every active group grant of the caller; `{"action":"REVOKE","success":true}`.
+         */
+        delete: operations["revokeMembership"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        GrantRequest: {
+            role?: string;
+            group?: string;
+            /** @description Seconds; at most the team's `max_grant` (its default); a role grant at least 900. */
+            duration?: number;
+            reason?: string;
+        };
+        Grant: {
+            id: string;
+            /** @enum {string} */
+            kind: "role" | "group";
+            name: string;
+            uid: string;
+            /** @enum {string} */
+            status: "active" | "pending";
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When an active grant ends, or when a pending request lapses.
+             */
+            expires_at: string;
+            reason?: string;
+            approvers?: string[];
+            approved_by?: string;
+        };
+        GrantList: {
+            grants: components["schemas"]["Grant"][];
+        };
+        MembershipResult: {
+            /** @enum {string} */
+            action: "AUTHORIZE" | "REVOKE";
+            success: boolean;
+        };
+        EligibleGrant: {
+            /** @enum {string} */
+            kind: "role" | "group";
+            name: string;
+            max_grant: number;
+            approvers: string[];
+            grant?: components["schemas"]["Grant"];
+        };
         Credentials: {
             /**
              * @description credential_process format version.
@@ -182,6 +320,8 @@ export interface components {
             /** @description The caller's teams (token claim plus policy members). */
             teams: string[];
             roles: components["schemas"]["RoleGrant"][];
+            /** @description Roles and groups the caller may request for a while (POST /grants), with any live grant. */
+            eligible?: components["schemas"]["EligibleGrant"][];
             /**
              * @description `off`: ROLE_TEAMS_TAG is not set. `listed`: tagged roles are included.
              *     `not-permitted`: ro2key may not call iam:ListRoles, so tagged roles are missing
@@ -245,6 +385,15 @@ export interface components {
         };
     };
     responses: {
+        /** @description RFC 9457 problem details with riboseinc's `action` and `success` (false). */
+        MembershipProblem: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & components["schemas"]["MembershipResult"];
+            };
+        };
         /** @description RFC 9457 problem details. */
         Problem: {
             headers: {
@@ -258,6 +407,8 @@ export interface components {
     parameters: {
         /** @description An alias of the policy's `accounts:` section or the 12-digit id of a listed account. */
         Account: string;
+        /** @description The grant's id. */
+        GrantId: string;
         /** @description IAM role name under `ARN_PREFIX` (1-64 of `A-Za-z0-9_+=,.@-`). */
         RoleName: string;
         /**
@@ -520,6 +671,163 @@ export interface operations {
                 };
             };
             503: components["responses"]["Problem"];
+        };
+    };
+    listGrants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Grants, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantList"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    createGrant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantRequest"];
+            };
+        };
+        responses: {
+            /** @description The grant. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Grant"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    revokeGrant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The grant's id. */
+                id: components["parameters"]["GrantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    approveGrant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The grant's id. */
+                id: components["parameters"]["GrantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The grant, now active. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Grant"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    authorizeMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipResult"];
+                };
+            };
+            401: components["responses"]["MembershipProblem"];
+            403: components["responses"]["MembershipProblem"];
+            409: components["responses"]["MembershipProblem"];
+            502: components["responses"]["MembershipProblem"];
+            503: components["responses"]["MembershipProblem"];
+        };
+    };
+    revokeMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipResult"];
+                };
+            };
+            401: components["responses"]["MembershipProblem"];
+            502: components["responses"]["MembershipProblem"];
+            503: components["responses"]["MembershipProblem"];
         };
     };
 }

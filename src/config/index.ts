@@ -8,8 +8,9 @@ import { readConsole, type ConsoleConfig } from './console.js'
 import { checkMembersScope } from './members-scope.js'
 import { readLimits, type Limits } from './operations.js'
 import { readPolicy } from './policy.js'
-import { CONFIG_DOC, readEnum, readInt, readString, readUrl, type Env } from './read.js'
 import { readScopes } from './scopes.js'
+import { readStoreConfig, type StoreConfig } from './store.js'
+import { CONFIG_DOC, readEnum, readInt, readString, readUrl, type Env } from './read.js'
 import { readTokenVerifiers, type IntrospectionConfig, type JwtConfig } from './tokens.js'
 import { VARIABLES as V } from './variables.js'
 import { readWeb, type WebConfig } from './web.js'
@@ -54,6 +55,8 @@ export interface Config extends Attribution {
   roleTagsReaderRole: string | undefined
   /** the web page for people, when OIDC_ISSUER is set */
   web: WebConfig | undefined
+  /** the grants' DynamoDB table and sweeper; undefined = stateless */
+  store: StoreConfig | undefined
 }
 
 /** Thrown at boot with every configuration problem at once. */
@@ -97,6 +100,7 @@ export function loadConfig (env: Env): Config {
   }
   const { accounts, roleTagsReaderRole } = readAccounts(env, arnPrefix, config.policy, problems)
   checkMembersScope(config.policy, { tokeninfoUrl, introspection, jwt }, problems)
+  const store = readStoreConfig(env, config.policy, problems)
   if (problems.length > 0 || config.policy === undefined) throw new ConfigError(problems)
-  return { ...config, policy: config.policy, accounts, roleTagsReaderRole }
+  return { ...config, policy: config.policy, accounts, roleTagsReaderRole, store }
 }

@@ -26,5 +26,10 @@ export const FEATURES: Record<Feature, { title: string, intro: string }> = {
   web: {
     title: 'Web page for people',
     intro: 'OpenID Connect sign-in and the server-rendered page (docs/web.md); off unless OIDC_ISSUER is set.'
+  },
+  grants: {
+    title: 'Grants and the state store',
+    intro: 'Time-boxed roles and groups (docs/grants.md) keep their state in one DynamoDB table; the SDK reads ' +
+      'AWS_ENDPOINT_URL_DYNAMODB. Without STORE_TABLE ro2key is stateless.'
   }
 }

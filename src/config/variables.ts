@@ -101,7 +101,13 @@ const TABLE = {
   OIDC_CLIENT_SECRET: text('web', 'Its client secret (client_secret_basic).', { secret: true }),
   SESSION_SECRET: text('web', 'Key of the encrypted session cookie: 32 or more random bytes (openssl rand -base64 32).',
     { secret: true }),
-  UI_SESSION_TTL: int('web', 'Seconds a web session lasts after sign-in.', { default: 28800, min: 300, max: 604800 })
+  UI_SESSION_TTL: int('web', 'Seconds a web session lasts after sign-in.', { default: 28800, min: 300, max: 604800 }),
+
+  STORE_TABLE: text('grants', 'DynamoDB table of grants (required when the policy has an eligible section).',
+    { defaultText: 'stateless: no grants' }),
+  STORE_CREATE: bool('grants', 'Create STORE_TABLE at boot when missing (demo, tests); boot fails if it cannot.'),
+  SWEEP_INTERVAL: int('grants', 'Seconds between sweeps that end expired grants on this replica; 0 = off.',
+    { default: 60, min: 0, max: 86400 })
 } satisfies Record<string, Spec>
 
 type Table = typeof TABLE

@@ -6,6 +6,7 @@ import { parseAccounts, type AccountEntry } from './accounts.js'
 import { lineLocator, withLine, type LineOf } from './yaml-lines.js'
 import { aliasesOf, compileName, parseRolePattern, type RolePattern } from './role-pattern.js'
 import { parseMembers, parseScoped, type ScopedMembers } from './members-file.js'
+import { checkEligible, parseEligible, parseIamUsers, type Eligible, type IamUsers } from './eligible.js'
 
 /** A team's grant: role name patterns and an optional duration cap in seconds. */
 export interface TeamGrant {
@@ -17,6 +18,8 @@ export interface TeamGrant {
   maxDuration: number | undefined
   /** require_mfa: roles of this team that need a stronger authentication (issue 16) */
   requireMfa?: MfaRule | undefined
+  /** time-boxed roles and groups on request (issue 14) */
+  eligible?: Eligible
 }
 
 interface PolicyCore {
@@ -25,6 +28,8 @@ interface PolicyCore {
   members: Map<string, string[]>
   /** `accounts:` alias -> role ARN prefix (issue 17); absent = ARN_PREFIX only */
   accounts?: Map<string, AccountEntry>
+  /** who the caller is in IAM (issue 14) */
+  iamUsers?: IamUsers
 }
 
 /** The whole policy: teams, members and accounts, plus members scoped to an identity source. */
@@ -32,8 +37,8 @@ export type Policy = PolicyCore & ScopedMembers
 
 /** Characters of an IAM role name, plus `*` in patterns. */
 const PATTERN = /^[\w+=,.@*-]{1,64}$/
-const TEAM_KEYS = new Set(['roles', 'max_duration', 'require_mfa'])
-const TOP_KEYS = new Set(['teams', 'members', 'members_of', 'members_realm', 'accounts'])
+const TEAM_KEYS = new Set(['roles', 'max_duration', 'require_mfa', 'eligible'])
+const TOP_KEYS = new Set(['teams', 'members', 'members_of', 'members_realm', 'accounts', 'iam_users'])
 
 /** `*` matches any run of role-name characters; everything else is literal. */
 export function compilePattern (pattern: string): RegExp {
@@ -50,7 +55,7 @@ function parseTeam (name: string, raw: unknown, problems: string[]): TeamGrant |
     return undefined
   }
   for (const key of Object.keys(raw)) {
-    if (!TEAM_KEYS.has(key)) problems.push(`teams.${name}.${key} is not a known key (roles, max_duration, require_mfa)`)
+    if (!TEAM_KEYS.has(key)) problems.push(`teams.${name}.${key} is not a known key (${[...TEAM_KEYS].join(', ')})`)
   }
   const roles = raw.roles
   const parse = (r: unknown): RolePattern | undefined => typeof r === 'string' ? parseRolePattern(r) : undefined
@@ -77,7 +82,8 @@ function parseTeam (name: string, raw: unknown, problems: string[]): TeamGrant |
     if (rule === undefined) return undefined
     grant.requireMfa = rule
   }
-  return grant
+  const eligible = parseEligible(name, raw.eligible, problems)
+  return eligible === undefined ? grant : { ...grant, eligible }
 }
 
 /** Every `alias/` in a team's roles names an `accounts:` entry. */
@@ -109,8 +115,11 @@ export function buildPolicy (doc: unknown, source: string, lineOf?: LineOf): Pol
   const accounts = parseAccounts(doc.accounts, problems)
   checkAliases(teams, accounts, problems)
   const scoped = parseScoped(doc, teams, problems)
+  const iamUsers = parseIamUsers(doc.iam_users, problems)
+  checkEligible(teams, iamUsers, problems)
   if (problems.length > 0) throw new Error(`${source}: ${problems.map((p) => withLine(p, lineOf)).join('; ')}`)
-  return { teams, members, accounts, ...scoped }
+  const policy: Policy = { teams, members, accounts, ...scoped }
+  return iamUsers === undefined ? policy : { ...policy, iamUsers }
 }
 
 /** Reads and validates a YAML or JSON policy file. */

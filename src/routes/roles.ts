@@ -10,6 +10,7 @@ import { markStrength } from './shared/role-marks.js'
 import type { Account, Accounts } from '../policy/accounts.js'
 import type { RoleTagsIn } from '../policy/account-role-tags.js'
 import { accountsOfPattern, inAccount } from './shared/role-accounts.js'
+import { toView } from '../grants/grant.js'
 
 type RoleList = components['schemas']['RoleList']
 type RoleGrant = components['schemas']['RoleGrant']
@@ -70,6 +71,9 @@ export function createGetRoles (
       (a.account_id ?? '').localeCompare(b.account_id ?? ''))
     reply.header('cache-control', 'no-store')
     const marked = markStrength(roles, tagged, principal, config.policy, Math.floor(now()))
-    return { uid: principal.uid, teams, roles: marked, role_tags: roleTagsStatus }
+    const eligible = (await request.server.grants?.eligible(principal) ?? [])
+      .map(({ grant, ...terms }) => grant ? { ...terms, grant: toView(grant) } : terms)
+    const body = { uid: principal.uid, teams, roles: marked, role_tags: roleTagsStatus }
+    return eligible.length > 0 ? { ...body, eligible } : body
   }
 }

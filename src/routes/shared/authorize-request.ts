@@ -36,6 +36,8 @@ export interface Authorized {
   input: AssumeRoleInput
   /** the account the role is in (issue 17) */
   account: Account
+  /** the time-boxed grant that allowed an eligible role (issue 14) */
+  grant?: string
 }
 
 /**
@@ -51,7 +53,13 @@ export async function authorizeRequest (
   const principal = request.principal
   if (!principal) throw new AppError('RO2KEY_INTERNAL', { detail: 'no principal' })
   const wanted = { roleName, duration, account }
-  const decision = await decideWithTags(principal, wanted, config.policy, config.arnPrefix, roleTags)
+  const found = await decideWithTags(principal, wanted, config.policy, config.arnPrefix, roleTags)
+  // Only a role no standing rule allows may be allowed by a grant (ARN_PREFIX's account): the store
+  // is never read for standing roles.
+  const granted = found.allowed || found.reason !== 'role-not-allowed' || !account.isDefault
+    ? undefined
+    : await request.server.grants?.authorizeRole(principal, roleName, duration)
+  const decision = granted ?? found
   if (!decision.allowed) {
     const { teams, reason } = decision
     const role = roleLabel(account, roleName)
@@ -61,19 +69,21 @@ export async function authorizeRequest (
   }
   const { policy } = config
   await enforceStrength(request, { principal, roleName, teams: decision.teams, policy, roleTags, now, audit })
-  return { principal, decision, input: assumeRoleInput(decision, principal, config), account }
+  return { principal, decision, input: assumeRoleInput(decision, principal, config), account, grant: granted?.grant }
 }
 
 /** The audit fields every granted role session shares (who, which role, which session); never a secret. */
-export function grantAudit (authorized: Authorized, roleName: string): Record<string, unknown> {
-  const { principal, decision, input } = authorized
+export function grantAudit (
+  { principal, decision, input, grant, account }: Authorized, roleName: string
+): Record<string, unknown> {
   return {
+    grant,
     uid: principal.uid,
     realm: principal.realm,
     teams: decision.teams,
     role: roleName,
-    account: authorized.account.alias,
-    accountId: authorized.account.id,
+    account: account.alias,
+    accountId: account.id,
     roleArn: decision.roleArn,
     sessionName: decision.sessionName,
     duration: decision.duration,
