@@ -6,6 +6,7 @@ teams:
   mint: { roles: [], eligible: { roles: [S3MintReadOnly], max_grant: 3600 } }
   slow: { roles: [], eligible: { roles: [S3MintReadOnly], max_grant: 3600, approvers: [mint] } }
 members: { stups_mint-sync: mint }
+members_realm: /services
 `
 const bench = await scriptBench(t, { POLICY, STORE_TABLE: 'how-to-use-grants', STORE_CREATE: 'true', SWEEP_INTERVAL: '0' })
 

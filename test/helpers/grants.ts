@@ -18,6 +18,7 @@ teams:
   leads:
     roles: []
 members: { alice: mint, bob: ops, carol: leads, dave: mint, erin: [ops, leads] }
+members_realm: /services
 iam_users: { teams: [mint, ops] }
 `
 
