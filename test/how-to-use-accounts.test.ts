@@ -10,6 +10,7 @@ teams:
   mint: { roles: [S3MintReadOnly, "prod/S3Mint*"] }
 members:
   stups_mint-sync: mint
+members_realm: /services
 `
 const { run } = await scriptBench(t, { POLICY })
 

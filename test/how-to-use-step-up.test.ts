@@ -5,7 +5,8 @@ import { ASSUMED, EXIT, scriptBench } from './helpers/how-to-use.js'
 
 const POLICY = JSON.stringify({
   teams: { mint: { roles: ['S3MintReadOnly'], require_mfa: { roles: ['S3MintReadOnly'] } } },
-  members: { 'stups_mint-sync': 'mint' }
+  members: { 'stups_mint-sync': 'mint' },
+  members_realm: '/services'
 })
 const { tokeninfo, TOKEN, run } = await scriptBench(t, { POLICY })
 tokeninfo.add('tok-mfa', { uid: 'stups_mint-sync', amr: ['pwd', 'otp'] })
