@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal.js'
 import type { Policy } from './policy-file.js'
 import { DEFAULT_MFA_AMR } from './require-mfa.js'
+import { matchesRole } from './role-pattern.js'
 
 /** What a role asks of the caller's authentication; every member set must be met. */
 export interface StrengthRequirement {
@@ -78,14 +79,22 @@ export function checkStrength (
   return { ok: true }
 }
 
-/** The require_mfa entries of the granting teams that cover this role (policy file only). */
+/** The account a role is requested in: its policy alias (if any) and whether it is ARN_PREFIX's. */
+export interface InAccount { alias: string | undefined, isDefault: boolean }
+export const DEFAULT_ACCOUNT: InAccount = { alias: undefined, isDefault: true }
+
+/**
+ * The require_mfa entries of the granting teams that cover this role in this account (policy file
+ * only): plain patterns cover ARN_PREFIX's account, `alias/` that account, `* /` (no space) every one.
+ */
 export function policyRequirements (
-  roleName: string, grantingTeams: readonly string[], policy: Policy
+  roleName: string, grantingTeams: readonly string[], policy: Policy, account: InAccount = DEFAULT_ACCOUNT
 ): StrengthRequirement[] {
   const out: StrengthRequirement[] = []
+  const target = { accountAlias: account.alias, isDefault: account.isDefault, roleName }
   for (const team of grantingTeams) {
     const rule = policy.teams.get(team)?.requireMfa
-    if (rule?.matchers.some((m) => m.test(roleName)) === true) {
+    if (rule?.rolePatterns.some((p) => matchesRole(p, target)) === true) {
       out.push({ amr: rule.amr, acr: rule.acr, maxAge: rule.maxAuthAge })
     }
   }

@@ -41,7 +41,11 @@ export function parseEligible (team: string, raw: unknown, problems: string[]): 
     if (!KEYS.has(key)) problems.push(`${at}.${key} is not a known key (roles, groups, max_grant, approvers)`)
   }
   const { roles = [], groups = [], approvers = [], max_grant: maxGrant = DEFAULT_MAX_GRANT } = raw
-  if (!isNames(roles, ROLE)) problems.push(`${at}.roles must be a list of role names`)
+  const crossAccount = Array.isArray(roles) ? roles.filter((r) => typeof r === 'string' && r.includes('/')) : []
+  if (crossAccount.length > 0) {
+    problems.push(`${at}.roles: ${crossAccount.join(', ')}: eligible roles are in the ARN_PREFIX account; ` +
+      'cross-account grants are not supported yet')
+  } else if (!isNames(roles, ROLE)) problems.push(`${at}.roles must be a list of role names`)
   if (!isNames(groups, GROUP)) problems.push(`${at}.groups must be a list of IAM group names`)
   if (!isNames(approvers, /^.+$/)) problems.push(`${at}.approvers must be a list of team names`)
   const minimum = isNames(roles, ROLE) && roles.length > 0 ? MIN_DURATION : 1

@@ -35,8 +35,6 @@ interface PolicyCore {
 /** The whole policy: teams, members and accounts, plus members scoped to an identity source. */
 export type Policy = PolicyCore & ScopedMembers
 
-/** Characters of an IAM role name, plus `*` in patterns. */
-const PATTERN = /^[\w+=,.@*-]{1,64}$/
 const TEAM_KEYS = new Set(['roles', 'max_duration', 'require_mfa', 'eligible'])
 const TOP_KEYS = new Set(['teams', 'members', 'members_of', 'members_realm', 'accounts', 'iam_users'])
 
@@ -78,7 +76,7 @@ function parseTeam (name: string, raw: unknown, problems: string[]): TeamGrant |
     patterns: roles, matchers: patterns.map((p) => p.regex), rolePatterns: patterns, maxDuration: cap
   }
   if (raw.require_mfa !== undefined) {
-    const rule = parseRequireMfa(name, raw.require_mfa, problems, compilePattern, PATTERN)
+    const rule = parseRequireMfa(name, raw.require_mfa, problems)
     if (rule === undefined) return undefined
     grant.requireMfa = rule
   }
@@ -91,6 +89,10 @@ function checkAliases (teams: Map<string, TeamGrant>, accounts: Map<string, Acco
   for (const [name, grant] of teams) {
     for (const alias of new Set(aliasesOf(grant.rolePatterns))) {
       if (!accounts.has(alias)) problems.push(`teams.${name}.roles: account "${alias}" is not defined under accounts`)
+    }
+    for (const alias of new Set(aliasesOf(grant.requireMfa?.rolePatterns ?? []))) {
+      if (accounts.has(alias)) continue
+      problems.push(`teams.${name}.require_mfa.roles: account "${alias}" is not defined under accounts`)
     }
   }
 }

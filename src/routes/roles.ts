@@ -70,7 +70,7 @@ export function createGetRoles (
     roles.sort((a, b) => a.role.localeCompare(b.role) || a.source.localeCompare(b.source) ||
       (a.account_id ?? '').localeCompare(b.account_id ?? ''))
     reply.header('cache-control', 'no-store')
-    const marked = markStrength(roles, tagged, principal, config.policy, Math.floor(now()))
+    const marked = markStrength(roles, tagged, principal, config.policy, Math.floor(now()), config.accounts)
     const eligible = (await request.server.grants?.eligible(principal) ?? [])
       .map(({ grant, ...terms }) => grant ? { ...terms, grant: toView(grant) } : terms)
     const body = { uid: principal.uid, teams, roles: marked, role_tags: roleTagsStatus }

@@ -68,7 +68,8 @@ export async function authorizeRequest (
     throw denial(decision, role, tagsElsewhereHint(config, account, roleTags))
   }
   const { policy } = config
-  await enforceStrength(request, { principal, roleName, teams: decision.teams, policy, roleTags, now, audit })
+  const strength = { principal, roleName, teams: decision.teams, policy, roleTags, now, audit, account }
+  await enforceStrength(request, strength)
   return { principal, decision, input: assumeRoleInput(decision, principal, config), account, grant: granted?.grant }
 }
 

@@ -4,6 +4,7 @@ import { stepUpRequired } from '../../auth/step-up.js'
 import { checkStrength } from '../../policy/auth-strength.js'
 import type { Policy } from '../../policy/policy-file.js'
 import { roleRequirements } from '../../policy/role-strength.js'
+import type { InAccount } from '../../policy/auth-strength.js'
 import type { RoleTags } from '../../policy/role-tags.js'
 import type { Clock } from '../../lib/clock.js'
 
@@ -14,6 +15,8 @@ export interface StrengthContext {
   teams: string[]
   policy: Policy
   roleTags: RoleTags | undefined
+  /** the account the role is in (issue 17); default: ARN_PREFIX's */
+  account?: InAccount
   now: Clock
   /** extra fields for the `denied` audit line */
   audit?: Record<string, unknown>
@@ -26,7 +29,7 @@ export interface StrengthContext {
  */
 export async function enforceStrength (request: FastifyRequest, ctx: StrengthContext): Promise<void> {
   const { principal, roleName, teams } = ctx
-  const requirements = await roleRequirements(principal, roleName, teams, ctx.policy, ctx.roleTags)
+  const requirements = await roleRequirements(principal, roleName, teams, ctx.policy, ctx.roleTags, ctx.account)
   const checked = checkStrength(principal, requirements, Math.floor(ctx.now()))
   if (checked.ok) return
   const { reason } = checked.stepUp
