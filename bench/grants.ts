@@ -51,7 +51,7 @@ try {
     RATE_LIMIT_PER_MINUTE: '0',
     STORE_TABLE: 'bench-grants',
     SWEEP_INTERVAL: '0',
-    POLICY: 'teams: {t: {roles: [], eligible: {roles: [Admin], max_grant: 3600}}}\nmembers: {bench: t}'
+    POLICY: 'teams: {t: {roles: [], eligible: {roles: [Admin], max_grant: 3600}}}\nmembers: {bench: t}\nmembers_realm: /services'
   })
   const app = await buildApp(config, { logger: pino({ level: 'silent' }), dynamodb, iam: moto.iam })
   await app.ready()
