@@ -3,6 +3,7 @@ import t from 'tap'
 import { testConfig } from '../helpers/build.js'
 import { withPeers } from '../helpers/peers.js'
 import { startStrictMoto } from '../../dev/peers/moto.js'
+import { captureBodies } from '../helpers/capture-sts.js'
 
 const { tokeninfo, build, stsClient } = await withPeers(t, { roles: ['S3MintReadOnly'] })
 tokeninfo.add('tok-odd', { uid: 'robot/with spaces', team: 'mint', realm: '/services' })
@@ -13,13 +14,7 @@ const ALL_ON = { SOURCE_IDENTITY: 'true', SESSION_TAGS: 'true', TRANSITIVE_TAGS:
 /** The real STS client (at moto unless told otherwise), keeping the AssumeRole requests it sends. */
 function capturingSts (t: { teardown: (fn: () => unknown) => void }, config: STSClientConfig = {}): { sts: STSClient, sent: URLSearchParams[] } {
   const sts = stsClient(t, config)
-  const sent: URLSearchParams[] = []
-  sts.middlewareStack.add((next) => async (args) => {
-    const body = (args.request as { body?: unknown }).body
-    if (typeof body === 'string') sent.push(new URLSearchParams(body))
-    return await next(args)
-  }, { step: 'finalizeRequest', name: 'captureAssumeRole' })
-  return { sts, sent }
+  return { sts, sent: captureBodies(sts) }
 }
 
 function attribution (params: URLSearchParams): Record<string, string> {

@@ -5,6 +5,7 @@ import { testConfig } from '../helpers/build.js'
 import { countingIam } from '../helpers/counting-iam.js'
 import { withPeers } from '../helpers/peers.js'
 import { DEFAULT_CLIENTS, startOidc } from '../../dev/peers/oidc.js'
+import { captureBodies } from '../helpers/capture-sts.js'
 
 // Issue 16 end to end: tokeninfo, oidc-provider JWTs and introspection with and without
 // amr/acr/auth_time, the RFC 9470 401, session tags on the AssumeRole request, the role tag.
@@ -48,13 +49,7 @@ const CHALLENGE = 'Bearer realm="ro2key", error="insufficient_user_authenticatio
 /** The real STS client at moto, keeping every request body it sends. */
 function capturingSts (t: { teardown: (fn: () => unknown) => void }): { sts: STSClient, sent: URLSearchParams[] } {
   const sts = stsClient(t)
-  const sent: URLSearchParams[] = []
-  sts.middlewareStack.add((next) => async (args) => {
-    const body = (args.request as { body?: unknown }).body
-    if (typeof body === 'string') sent.push(new URLSearchParams(body))
-    return await next(args)
-  }, { step: 'finalizeRequest', name: 'captureAssumeRole' })
-  return { sts, sent }
+  return { sts, sent: captureBodies(sts) }
 }
 const tagsOf = (params: URLSearchParams | undefined): Record<string, string> => {
   const out: Record<string, string> = {}
