@@ -73,6 +73,8 @@ export function loadConfig (env: Env): Config {
   const { arnPrefix, partition } = readArnPrefix(env, problems)
   const { tokeninfoUrl, introspection, jwt } = readTokenVerifiers(env, problems)
   const logLevel = readEnum(env, V.LOG_LEVEL, problems)
+  // read once: the console Issuer and the web redirect URI both use it
+  const publicUrl = readUrl(env, V.PUBLIC_URL, problems)
   const config = {
     host: readString(env, V.HOST),
     port: readInt(env, V.PORT, problems),
@@ -89,14 +91,14 @@ export function loadConfig (env: Env): Config {
     teamClaim: readString(env, V.TEAM_CLAIM),
     policy: readPolicy(env, problems),
     ...readAttribution(env, problems),
-    console: readConsole(env, partition, problems),
+    console: readConsole(env, partition, publicUrl, problems),
     introspection,
     jwt,
     uidClaim: readString(env, V.UID_CLAIM),
     credentialCacheMaxAge: readInt(env, V.CREDENTIAL_CACHE_MAX_AGE, problems),
     credentialCacheMaxEntries: readInt(env, V.CREDENTIAL_CACHE_MAX_ENTRIES, problems),
     limits: readLimits(env, problems),
-    web: readWeb(env, problems)
+    web: readWeb(env, publicUrl, problems)
   }
   const { accounts, roleTagsReaderRole } = readAccounts(env, arnPrefix, config.policy, problems)
   checkMembersScope(config.policy, { tokeninfoUrl, introspection, jwt }, problems)

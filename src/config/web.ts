@@ -36,10 +36,9 @@ function sessionKeyOf (secret: string): Buffer {
 }
 
 /** The web page's settings; undefined (page off) unless OIDC_ISSUER is set. */
-export function readWeb (env: Env, problems: string[]): WebConfig | undefined {
+export function readWeb (env: Env, publicUrl: string | undefined, problems: string[]): WebConfig | undefined {
   // every variable is checked even with the page off, so a typo is never silent
   const issuer = readUrl(env, V.OIDC_ISSUER, problems)
-  const publicUrl = readUrl(env, V.PUBLIC_URL, problems)
   const sessionTtl = readInt(env, V.UI_SESSION_TTL, problems)
   if (issuer === undefined) return undefined
   const clientId = readString(env, V.OIDC_CLIENT_ID)
