@@ -7,7 +7,9 @@ import Provider from 'oidc-provider'
  * oidc-provider 9 as the company identity provider people sign in with: its interactive
  * (development) login page, one confidential web client (authorization code + PKCE,
  * client_secret_basic), and the ID token carrying `team` and `amr`. Any password is accepted;
- * the login name must be one of `users`.
+ * the login name must be one of `users`. A plain sign-in has amr `pwd`; a sign-in the client
+ * asked to be fresh (`max_age`, `prompt=login` or `acr_values`: ro2key's step-up) stands for the company IdP's
+ * second factor: amr `pwd otp`.
  */
 export interface LoginPeerOptions {
   /** ro2key's redirect URI, PUBLIC_URL/auth/callback */
@@ -44,7 +46,7 @@ export async function startLoginPeer (opts: LoginPeerOptions): Promise<LoginPeer
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic'
     }],
-    claims: { openid: ['sub'], profile: ['name', 'team'], email: ['email'] },
+    claims: { openid: ['sub', 'amr', 'auth_time'], profile: ['name', 'team'], email: ['email'] },
     // the team in the ID token itself, as many company IdPs are set up to do
     conformIdTokenClaims: false,
     cookies: { keys: ['oidc-login-peer-cookie-key'] },
@@ -64,6 +66,19 @@ export async function startLoginPeer (opts: LoginPeerOptions): Promise<LoginPeer
       return grant
     }
   } as any)
+  // the dev login page knows no second factor: the step-up's sign-in is given one (see above)
+  const interactions = provider as any
+  const interactionResult = interactions.interactionResult.bind(provider)
+  interactions.interactionResult = async (req: any, res: any, result: any, options?: any) => {
+    if (result?.login !== undefined) {
+      const { params } = await interactions.interactionDetails(req, res)
+      // oidc-provider turns max_age=0 into prompt=login
+      const fresh = String(params.prompt ?? '').split(' ').includes('login')
+      const stepUp = fresh || params.max_age !== undefined || params.acr_values !== undefined
+      result = { ...result, login: { ...result.login, amr: stepUp ? ['pwd', 'otp'] : ['pwd'] } }
+    }
+    return await interactionResult(req, res, result, options)
+  }
   handle = provider.callback()
   return {
     issuer,

@@ -1,23 +1,10 @@
-import { createRequire } from 'node:module'
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
 import t from 'tap'
-import type { Page } from 'playwright-core'
-import { loopbackPage, SESSION_SECRET, signIn, startWebRig } from './helpers.js'
+import { accessibility, loopbackPage, SESSION_SECRET, signIn, startWebRig } from './helpers.js'
 
-const axeSource = (createRequire(import.meta.url)('axe-core') as { source: string }).source
 const started = Date.now()
 const rig = await startWebRig(t)
 const { base } = rig
-
-/** axe-core in the page: the serious and critical violations (there must be none). */
-async function accessibility (page: Page): Promise<string[]> {
-  // through the DevTools protocol, which the page's CSP does not govern (a script tag would be refused)
-  await page.evaluate(`${axeSource}\n;true`)
-  const result = await page.evaluate(async () => await (globalThis as any).axe.run()) as {
-    violations: Array<{ id: string, impact: string }>
-  }
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)
-}
 
 /** The export lines on the credentials page, as a map. */
 function exported (text: string): Record<string, string> {
@@ -37,6 +24,8 @@ t.test('a person signs in, sees the team\'s roles, gets credentials, opens the c
   const roles = await page.getByTestId('role-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-role')))
   t.same(roles, ['S3Mint*', 'S3MintReadOnly'], 'the roles GET /roles lists for team mint')
   t.same(await accessibility(page), [], 'home page: no serious or critical axe violation')
+  t.equal(await page.getByTestId('section-grants').count(), 0, 'no grants section without STORE_TABLE')
+  t.equal(await page.getByTestId('mfa-required').count(), 0, 'no role of team mint needs MFA here')
   await rig.screenshot(page, '2-home')
 
   const cookies = await page.context().cookies()

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import type { FastifyInstance } from 'fastify'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { startFederation, type FederationPeer } from '../../dev/peers/federation.js'
@@ -29,14 +30,23 @@ export interface WebRig {
   screenshot (page: Page, name: string): Promise<void>
 }
 
+export interface WebRigOptions {
+  /** roles to create in moto (default S3MintReadOnly) */
+  roles?: string[]
+  /** extra configuration (e.g. POLICY, STORE_TABLE) */
+  env?: Record<string, string>
+  /** the IdP's people: login name -> ID token claims (default alice of mint, bob of billing) */
+  users?: Record<string, Record<string, unknown>>
+}
+
 /** moto, the federation peer, the IdP, ro2key listening on loopback with the web page on, and Chromium. */
-export async function startWebRig (t: Teardown): Promise<WebRig> {
-  const peers = await withPeers(t, { roles: ['S3MintReadOnly'] })
+export async function startWebRig (t: Teardown, opts: WebRigOptions = {}): Promise<WebRig> {
+  const peers = await withPeers(t, { roles: opts.roles ?? ['S3MintReadOnly'] })
   const federation = await startFederation({ stsUrl: peers.moto.url })
   t.teardown(async () => { await federation.stop() })
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
-  const idp = await startLoginPeer({ redirectUri: `${base}/auth/callback` })
+  const idp = await startLoginPeer({ redirectUri: `${base}/auth/callback`, users: opts.users })
   t.teardown(async () => { await idp.stop() })
   const config = testConfig({
     TOKENINFO_URL: peers.tokeninfo.url,
@@ -45,7 +55,8 @@ export async function startWebRig (t: Teardown): Promise<WebRig> {
     OIDC_CLIENT_ID: idp.clientId,
     OIDC_CLIENT_SECRET: idp.clientSecret,
     PUBLIC_URL: base,
-    SESSION_SECRET
+    SESSION_SECRET,
+    ...opts.env
   })
   const { app, logs } = await peers.build(t, config)
   await app.listen({ port, host: '127.0.0.1' })
@@ -81,4 +92,16 @@ export async function signIn (page: Page, base: string, login: string): Promise<
   await page.locator('input[name=password]').fill('any password')
   await page.locator('button[type=submit]').click()
   await page.waitForURL(base + '/')
+}
+
+const axeSource = (createRequire(import.meta.url)('axe-core') as { source: string }).source
+
+/** axe-core in the page: the serious and critical violations (there must be none). */
+export async function accessibility (page: Page): Promise<string[]> {
+  // through the DevTools protocol, which the page's CSP does not govern (a script tag would be refused)
+  await page.evaluate(`${axeSource}\n;true`)
+  const result = await page.evaluate(async () => await (globalThis as any).axe.run()) as {
+    violations: Array<{ id: string, impact: string }>
+  }
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)
 }

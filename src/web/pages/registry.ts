@@ -2,6 +2,8 @@ import type { Config } from '../../config/index.js'
 import type { Services } from '../../services.js'
 import { createGetRoles } from '../../routes/roles.js'
 import { rolesSection } from './roles-section.js'
+import { grantsSection } from './grants-section.js'
+import { withStepUps } from './step-up.js'
 import type { PageSection } from './sections.js'
 
 /**
@@ -9,8 +11,9 @@ import type { PageSection } from './sections.js'
  * entry here (a PageSection in its own file) and its forms' POST routes next to web/me-routes.ts.
  */
 export function homeSections (config: Config, services: Services): PageSection[] {
-  const getRoles = createGetRoles(config, services.roleTags)
+  const getRoles = withStepUps(createGetRoles(config, services.roleTags), config, services.now)
   return [
-    rolesSection(async ({ request, reply }) => await getRoles(request, reply))
+    rolesSection(async ({ request, reply }) => await getRoles(request, reply)),
+    grantsSection(config, services.now)
   ]
 }

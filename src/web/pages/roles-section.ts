@@ -1,8 +1,9 @@
 import type { components } from '../../api/schema.js'
 import { html, type Html } from '../html.js'
 import type { PageSection, SectionContext } from './sections.js'
+import { mfaCell, type PageRole } from './step-up.js'
 
-type RoleList = components['schemas']['RoleList']
+type RoleList = Omit<components['schemas']['RoleList'], 'roles'> & { roles: PageRole[] }
 type RoleGrant = components['schemas']['RoleGrant']
 
 function roleField (grant: RoleGrant): Html {
@@ -25,7 +26,10 @@ function actions (grant: RoleGrant, csrfToken: string): Html {
     </form>`
 }
 
-/** The roles section: what GET /roles answers for this person, each with Open console and Credentials. */
+/**
+ * The roles section: what GET /roles answers for this person, each with Open console and Credentials;
+ * a role that needs MFA says so, with a step-up link while the sign-in lacks it.
+ */
 export function rolesSection (listRoles: (ctx: SectionContext) => Promise<RoleList>): PageSection {
   return {
     id: 'roles',
@@ -37,10 +41,12 @@ export function rolesSection (listRoles: (ctx: SectionContext) => Promise<RoleLi
         <th scope="row">${grant.role}</th>
         <td>${grant.teams.join(', ')}</td>
         <td>${grant.max_duration === undefined ? '' : `${grant.max_duration} s`}</td>
+        <td>${mfaCell(grant.require_mfa === true, grant.step_up)}</td>
         <td>${actions(grant, ctx.csrfToken)}</td>
       </tr>`)
       return html`<table>
         <thead><tr><th scope="col">Role</th><th scope="col">Teams</th><th scope="col">Longest session</th>
+          <th scope="col">Sign-in</th>
           <th scope="col">Actions</th></tr></thead>
         <tbody>${rows}</tbody>
       </table>`
