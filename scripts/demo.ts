@@ -153,6 +153,7 @@ async function main (): Promise<void> {
   ]
   console.log(howTo.join('\n'))
   console.log(`# the web page: open ${url}/ and sign in as alice (team mint; any password) at the IdP ${idp.issuer}`)
+  console.log(`# on it, Time-boxed access: request ${GRANT_ROLE} (no approval in this demo), use it, revoke it`)
   if (keep) {
     ro2key.once('exit', (code) => {
       if (stopping) return
