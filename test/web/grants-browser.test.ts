@@ -52,7 +52,9 @@ t.test('a role that needs MFA says so and offers the step-up', async (t) => {
     form: { role: 'S3MintProd', _csrf: await page.locator('input[name=_csrf]').first().inputValue() }
   })
   t.equal(denied.status(), 401, 'the API\'s strength check refuses the role to this sign-in')
-  t.match(await denied.text(), /RO2KEY_STEP_UP_REQUIRED/)
+  const deniedPage = await denied.text()
+  t.match(deniedPage, /RO2KEY_STEP_UP_REQUIRED/)
+  t.match(deniedPage, /href="\/auth\/login\?max_age=0" data-testid="step-up"/, 'the error page offers the step-up')
 
   await prod.getByTestId('step-up').click()
   await page.locator('input[name=login]').waitFor()
@@ -113,7 +115,7 @@ t.test('request a grant without approval, use it, see it tick, revoke it', async
 t.test('a request that needs approval: another person approves it', async (t) => {
   const bob = await loopbackPage(rig)
   await signIn(bob, base, 'bob')
-  await requestGrant(bob, '30', 'incident 42')
+  await requestGrant(bob, '30', 'incident <42>')
   t.match(await bob.getByTestId('grant-notice').textContent(), /waiting for approval by leads/)
   t.same(await rows(bob, 'grant-row', 'data-status'), ['pending'])
   t.equal(await bob.getByTestId('approve-grant').count(), 0, 'nobody approves their own request')
@@ -125,7 +127,7 @@ t.test('a request that needs approval: another person approves it', async (t) =>
   await signIn(carol, base, 'carol')
   t.equal(await carol.getByTestId('no-eligible').count(), 1, 'leads may request nothing')
   const request = carol.locator('[data-testid="grant-row"][data-uid="bob"]')
-  t.match(await request.textContent(), /incident 42/, 'the approver sees the reason')
+  t.match(await request.textContent(), /incident <42>/, 'the approver sees the reason (escaped, as text)')
   t.same(await accessibility(carol), [], 'request to approve: no serious or critical axe violation')
   await rig.screenshot(carol, 'grants-5-approve')
   await request.getByTestId('approve-grant').click()

@@ -10,5 +10,8 @@ export function errorPage (problem: Problem): string {
     <p data-testid="error-detail">${problem.detail ?? problem.title}</p>
     <p>Error <code data-testid="error-code">${problem.code}</code>, request <code>${problem.instance}</code></p>
     <p>${again ? html`<a class="button" href="/auth/login">Sign in again</a> or ` : ''}
+      ${problem.code === 'RO2KEY_STEP_UP_REQUIRED'
+        ? html`<a class="button" href="/auth/login?max_age=0" data-testid="step-up">Sign in again with MFA</a> or `
+        : ''}
       <a href="/">go to the start page</a>.</p>`)
 }
