@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const READY_TIMEOUT_MS = 60_000
+const POLL_MS = 100
+
+/** One log line a replica wrote on stdout (pino JSON), tagged with the replica's name. */
+export interface LogLine { replica: string, line: Record<string, any> }
+
+/** One ro2key process, run as production runs it (one node process; TypeScript through tsx's loader). */
+export interface Replica {
+  name: string
+  port: number
+  url: string
+  /** the process now, undefined between stop and start */
+  readonly child: ChildProcess | undefined
+  /** starts the process (again) and resolves once /ready answers 200 */
+  start (): Promise<void>
+  /** SIGTERM and wait for exit; resolves to the exit code */
+  stop (): Promise<number | null>
+  /** SIGKILL and wait for exit */
+  kill (): Promise<void>
+  /** the environment each start uses: edit it to change the next start */
+  env: Record<string, string>
+}
+
+/**
+ * Spawns `node --import tsx src/main.ts` with `env` (nothing inherited but PATH and HOME).
+ * Every stdout line goes to `logs` (parsed), stderr to `errors`, across restarts.
+ */
+export function createReplica (name: string, port: number, env: Record<string, string>, logs: LogLine[],
+  errors: string[] = []): Replica {
+  let child: ChildProcess | undefined
+  const url = `http://127.0.0.1:${port}`
+  const replica: Replica = {
+    name,
+    port,
+    url,
+    env,
+    get child () { return child },
+    async start () {
+      const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...replica.env, PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe']
+      })
+      child = proc
+      createInterface({ input: proc.stdout }).on('line', (text) => {
+        try { logs.push({ replica: name, line: JSON.parse(text) }) } catch { errors.push(`${name} stdout: ${text}`) }
+      })
+      createInterface({ input: proc.stderr }).on('line', (text) => { errors.push(`${name}: ${text}`) })
+      await waitReady(url, proc, name)
+    },
+    async stop () {
+      const proc = child
+      if (proc === undefined) return null
+      child = undefined
+      if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode
+      const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)))
+      proc.kill('SIGTERM')
+      return await exited
+    },
+    async kill () {
+      const proc = child
+      if (proc === undefined) return
+      child = undefined
+      if (proc.exitCode !== null || proc.signalCode !== null) return
+      const exited = new Promise((resolve) => proc.once('exit', resolve))
+      proc.kill('SIGKILL')
+      await exited
+    }
+  }
+  return replica
+}
+
+async function waitReady (url: string, proc: ChildProcess, name: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`replica ${name} exited with ${proc.exitCode} while starting`)
+    try {
+      const res = await fetch(`${url}/ready`)
+      await res.arrayBuffer()
+      if (res.ok) return
+    } catch {}
+    await sleep(POLL_MS)
+  }
+  throw new Error(`replica ${name} was not ready on ${url} within ${READY_TIMEOUT_MS} ms`)
+}
