@@ -16,7 +16,7 @@ const alice = { authorization: `Bearer ${token('alice')}` }
 const PATH = '/get_key/S3MintReadOnly'
 
 async function call (base: string, path: string, init: RequestInit = {}): Promise<{ status: number, body: any }> {
-  const json = init.body === undefined ? {} : { 'content-type': 'application/json' }
+  const json: Record<string, string> = init.body === undefined ? {} : { 'content-type': 'application/json' }
   const res = await fetch(`${base}${path}`, { ...init, headers: { ...alice, ...json } })
   const text = await res.text()
   return { status: res.status, body: text === '' ? undefined : JSON.parse(text) }
