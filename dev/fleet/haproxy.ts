@@ -15,6 +15,8 @@ export interface HAProxy {
   url: string
   /** the same, with replica `a` only (the one-replica figure) */
   oneUrl: string
+  /** every replica again, but HAProxy never retries: what a client sees of a replica dying */
+  noRetryUrl: string
   /** the generated haproxy.cfg */
   configFile: string
   /** server name -> UP, DOWN, MAINT … as HAProxy sees it now (its stats CSV) */
@@ -34,7 +36,9 @@ export function assertHAProxyInstalled (): void {
  * HAProxy in front of the replicas. A GET whose connection fails or closes without an answer
  * (a replica going away under it) is retried on another server; other methods never are.
  */
-export function haproxyConfig (port: number, onePort: number, statsPort: number, backends: Backend[]): string {
+export function haproxyConfig (ports: { port: number, onePort: number, noRetryPort: number, statsPort: number },
+  backends: Backend[]): string {
+  const { port, onePort, noRetryPort, statsPort } = ports
   const servers = (list: Backend[]) => list.map((b) => `  server ${b.name} 127.0.0.1:${b.port} check`).join('\n')
   return `global
   maxconn 4096
@@ -57,6 +61,9 @@ frontend one
   bind 127.0.0.1:${onePort}
   default_backend ro2key_one
   http-request disable-l7-retry unless METH_GET
+frontend noretry
+  bind 127.0.0.1:${noRetryPort}
+  default_backend ro2key_noretry
 frontend stats
   bind 127.0.0.1:${statsPort}
   stats enable
@@ -68,19 +75,24 @@ ${servers(backends)}
 backend ro2key_one
   http-request disable-l7-retry unless METH_GET
 ${servers(backends.slice(0, 1))}
+backend ro2key_noretry
+  balance roundrobin
+  retry-on none
+  retries 0
+${servers(backends)}
 `
 }
 
 /** Writes haproxy.cfg into `dir` and runs `haproxy -db -f` on it; resolves once its stats answer. */
 export async function startHAProxy (dir: string, backends: Backend[]): Promise<HAProxy> {
   assertHAProxyInstalled()
-  const [port, onePort, statsPort] = [await freePort(), await freePort(), await freePort()]
+  const ports = { port: await freePort(), onePort: await freePort(), noRetryPort: await freePort(), statsPort: await freePort() }
   const configFile = join(dir, 'haproxy.cfg')
-  writeFileSync(configFile, haproxyConfig(port, onePort, statsPort, backends))
+  writeFileSync(configFile, haproxyConfig(ports, backends))
   const check = spawnSync('haproxy', ['-c', '-f', configFile], { encoding: 'utf8' })
   if (check.status !== 0) throw new Error(`haproxy -c refused ${configFile}: ${check.stderr}`)
   const child = spawn('haproxy', ['-db', '-f', configFile], { stdio: 'ignore' })
-  const statsUrl = `http://127.0.0.1:${statsPort}/stats;csv`
+  const statsUrl = `http://127.0.0.1:${ports.statsPort}/stats;csv`
   const status = async (): Promise<Record<string, string>> => {
     const csv = await (await fetch(statsUrl)).text()
     const rows = csv.split('\n').map((line) => line.split(','))
@@ -98,8 +110,9 @@ export async function startHAProxy (dir: string, backends: Backend[]): Promise<H
     await sleep(50)
   }
   return {
-    url: `http://127.0.0.1:${port}`,
-    oneUrl: `http://127.0.0.1:${onePort}`,
+    url: `http://127.0.0.1:${ports.port}`,
+    oneUrl: `http://127.0.0.1:${ports.onePort}`,
+    noRetryUrl: `http://127.0.0.1:${ports.noRetryPort}`,
     configFile,
     status,
     async waitFor (server, state, timeoutMs = READY_TIMEOUT_MS) {
