@@ -92,6 +92,10 @@ export async function startHAProxy (dir: string, backends: Backend[]): Promise<H
   const check = spawnSync('haproxy', ['-c', '-f', configFile], { encoding: 'utf8' })
   if (check.status !== 0) throw new Error(`haproxy -c refused ${configFile}: ${check.stderr}`)
   const child = spawn('haproxy', ['-db', '-f', configFile], { stdio: 'ignore' })
+  // however the test ends, HAProxy does not outlive it
+  const killOnExit = (): void => { child.kill('SIGKILL') }
+  process.once('exit', killOnExit)
+  child.once('exit', () => process.off('exit', killOnExit))
   const statsUrl = `http://127.0.0.1:${ports.statsPort}/stats;csv`
   const status = async (): Promise<Record<string, string>> => {
     const csv = await (await fetch(statsUrl)).text()

@@ -7,6 +7,10 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const READY_TIMEOUT_MS = 60_000
 const POLL_MS = 100
 
+/** Every replica process still running: killed when this process exits, however the test ends. */
+const LIVE = new Set<ChildProcess>()
+process.once('exit', () => { for (const child of LIVE) child.kill('SIGKILL') })
+
 /** One log line a replica wrote on stdout (pino JSON), tagged with the replica's name. */
 export interface LogLine { replica: string, line: Record<string, any> }
 
@@ -48,6 +52,8 @@ export function createReplica (name: string, port: number, env: Record<string, s
         stdio: ['ignore', 'pipe', 'pipe']
       })
       child = proc
+      LIVE.add(proc)
+      proc.once('exit', () => LIVE.delete(proc))
       createInterface({ input: proc.stdout }).on('line', (text) => {
         try { logs.push({ replica: name, line: JSON.parse(text) }) } catch { errors.push(`${name} stdout: ${text}`) }
       })
