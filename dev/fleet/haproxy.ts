@@ -48,6 +48,8 @@ defaults
   timeout client 30s
   timeout server 30s
   timeout http-keep-alive 5s
+  # a check every 200 ms, but a slow /ready (a saturated machine) is not a failed one (default: inter)
+  timeout check 2s
   retries 3
   option redispatch 1
   retry-on conn-failure empty-response response-timeout

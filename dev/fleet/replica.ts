@@ -1,11 +1,30 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const READY_TIMEOUT_MS = 60_000
+// generous: on a saturated shared machine a boot took 45 s
+const READY_TIMEOUT_MS = 120_000
 const POLL_MS = 100
+
+/** Newest modification time under `dir` (ms), 0 when it does not exist. */
+function newest (dir: string): number {
+  try {
+    return Math.max(0, ...readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => statSync(join(dir, f)).mtimeMs))
+  } catch { return 0 }
+}
+
+/**
+ * `node dist/main.js` when the build is newer than every file in src/ (CI builds before it tests; a
+ * restart then takes a second, not the several of compiling), else `node --import tsx src/main.ts`.
+ */
+export function replicaCommand (): string[] {
+  const built = newest(join(ROOT, 'dist'))
+  return built > 0 && built >= newest(join(ROOT, 'src')) ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts']
+}
 
 /** Every replica process still running: killed when this process exits, however the test ends. */
 const LIVE = new Set<ChildProcess>()
@@ -14,7 +33,7 @@ process.once('exit', () => { for (const child of LIVE) child.kill('SIGKILL') })
 /** One log line a replica wrote on stdout (pino JSON), tagged with the replica's name. */
 export interface LogLine { replica: string, line: Record<string, any> }
 
-/** One ro2key process, run as production runs it (one node process; TypeScript through tsx's loader). */
+/** One ro2key process, run as production runs it: one node process (see replicaCommand). */
 export interface Replica {
   name: string
   port: number
@@ -32,7 +51,7 @@ export interface Replica {
 }
 
 /**
- * Spawns `node --import tsx src/main.ts` with `env` (nothing inherited but PATH and HOME).
+ * Spawns ro2key (replicaCommand) with `env` (nothing inherited but PATH and HOME).
  * Every stdout line goes to `logs` (parsed), stderr to `errors`, across restarts.
  */
 export function createReplica (name: string, port: number, env: Record<string, string>, logs: LogLine[],
@@ -46,7 +65,7 @@ export function createReplica (name: string, port: number, env: Record<string, s
     env,
     get child () { return child },
     async start () {
-      const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      const proc = spawn(process.execPath, replicaCommand(), {
         cwd: ROOT,
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...replica.env, PORT: String(port) },
         stdio: ['ignore', 'pipe', 'pipe']

@@ -6,11 +6,13 @@ import { assumeRoleCalls } from '../../dev/peers/moto-calls.js'
 import { auditLines, matchAudit } from '../../dev/fleet/audit.js'
 import { GROUP, ROBOTS, startFleet, token } from '../../dev/fleet/fleet.js'
 import { startLoad } from '../../dev/fleet/load.js'
+import { replicaCommand } from '../../dev/fleet/replica.js'
 
 const began = Date.now()
 const fleet = await startFleet()
 t.teardown(() => fleet.stop())
-t.comment(`fleet of ${fleet.replicas.length} replicas up behind HAProxy in ${Date.now() - began} ms`)
+t.comment(`fleet of ${fleet.replicas.length} replicas (node ${replicaCommand().join(' ')}) up behind HAProxy ` +
+  `in ${Date.now() - began} ms`)
 const [a, b, c] = fleet.replicas as [typeof fleet.replicas[0], typeof fleet.replicas[0], typeof fleet.replicas[0]]
 const alice = { authorization: `Bearer ${token('alice')}` }
 const PATH = '/get_key/S3MintReadOnly'
@@ -128,7 +130,8 @@ t.test('SIGKILL one replica under load: HAProxy routes around it (reported, not 
   t.comment(`SIGKILL: ${report('with HAProxy retrying GETs', await retried.done)}; ` +
     `${report('without retries', await raw.done)}; HAProxy marked b DOWN ${downMs} ms after the kill; ` +
     `restarted b was UP ${Date.now() - restarted} ms after its start (${upMs} ms after /ready)`)
-  t.same(await fleet.haproxy.status(), { a: 'UP', b: 'UP', c: 'UP' }, 'all three back in rotation')
+  for (const r of fleet.replicas) await fleet.haproxy.waitFor(r.name, 'UP')
+  t.same(Object.keys(await fleet.haproxy.status()).sort(), ['a', 'b', 'c'], 'all three back in rotation')
   t.equal((await call(fleet.haproxy.url, PATH)).status, 200, 'the fleet serves')
 })
 
