@@ -38,6 +38,8 @@ function pathOf (request: FastifyRequest): string {
 /** Writes an AppError as RFC 9457 problem+json. */
 export function sendProblem (request: FastifyRequest, reply: FastifyReply, err: AppError): FastifyReply {
   const problem = toProblem(err, pathOf(request), request.id)
+  // the metrics plugin decorates the root instance; an app built without it counts nothing
+  request.server.metrics?.problem(err.code, err.statusCode)
   return reply.code(err.statusCode).headers(err.headers).type('application/problem+json').send(problem)
 }
 

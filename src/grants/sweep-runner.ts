@@ -58,6 +58,8 @@ export function createSweepRunner (grants: Grants, registry: Registry, log: Fast
     run,
     start (intervalSeconds) {
       if (intervalSeconds <= 0 || timer !== undefined) return
+      // both series exist from the start, so "no sweep for 15 minutes" is a query, not an absence
+      for (const result of ['ok', 'failed']) metrics.runs.inc({ result }, 0)
       timer = setInterval(() => { void run() }, intervalSeconds * 1000)
       timer.unref()
     },

@@ -1,8 +1,8 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import { AppError } from '../errors.js'
 
-/** How an outside call ended: answered, refused the caller (4xx), timed out, or failed. */
-export type Outcome = 'ok' | 'rejected' | 'timeout' | 'error'
+/** How an outside call ended: answered, refused the caller (4xx), timed out, throttled (AWS), or failed. */
+export type Outcome = 'ok' | 'rejected' | 'timeout' | 'throttled' | 'error'
 
 /**
  * The metrics seam other code increments. Labels carry only bounded, non-secret values:
@@ -19,6 +19,8 @@ export interface Metrics {
   cacheLookup (cache: string, hit: boolean): void
   /** times one upstream call and records its outcome; rethrows what it throws */
   timeUpstream<T> (upstream: string, call: () => Promise<T>, classify?: (err: unknown) => Outcome): Promise<T>
+  /** one problem+json answer by its stable code (rate-limit and load-shedding refusals among them); errors only */
+  problem (code: string, status: number): void
 }
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
@@ -69,8 +71,17 @@ export function createMetrics (): Metrics {
     buckets: LATENCY_BUCKETS,
     registers
   })
+  const problems = new Counter({
+    name: 'ro2key_problems_total',
+    help: 'Problem+json answers by error code and status',
+    labelNames: ['code', 'status'],
+    registers
+  })
   return {
     registry,
+    problem (code, status) {
+      problems.inc({ code, status: String(status) })
+    },
     request (method, route, status, seconds) {
       requests.inc({ method, route, status: String(status) })
       duration.observe({ route }, seconds)
