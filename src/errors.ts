@@ -33,6 +33,11 @@ export const ERRORS = {
   RO2KEY_GRANT_FORBIDDEN: { status: 403, title: 'Not allowed to act on this grant' },
   RO2KEY_GRANT_CONFLICT: { status: 409, title: 'Grant not in a state for this' },
   RO2KEY_STORE_UNAVAILABLE: { status: 503, title: 'State store unavailable' },
+  // console and credentials as the IAM user: mimic roles (issue 15)
+  RO2KEY_NOT_ACCEPTABLE: { status: 406, title: 'Not acceptable' },
+  RO2KEY_MIMIC_ROLE_CONFLICT: { status: 409, title: 'Role name taken' },
+  RO2KEY_IAM_LIMIT_EXCEEDED: { status: 409, title: 'IAM limit exceeded' },
+  RO2KEY_MIMIC_ROLE_NOT_READY: { status: 503, title: 'Role not ready yet' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type ErrorCode = keyof typeof ERRORS
