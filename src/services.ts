@@ -17,6 +17,7 @@ import { createAccountServices, type AccountServices, type IamWith } from './ser
 import { createGrantsService, type GrantsService } from './grants/create.js'
 import type { DynamoLike } from './store/dynamo-store.js'
 import type { Store } from './store/store.js'
+import { createMimicService, type MimicService } from './iam-users/create-mimic.js'
 
 /** Outside dependencies of the services; each defaults to the real one. */
 export interface ServiceDeps {
@@ -36,6 +37,8 @@ export interface ServiceDeps {
   store?: Store
   /** DynamoDB client of the default store */
   dynamodb?: DynamoLike
+  /** the wait between AssumeRole retries on a new mimic role (issue 15); tests move their clock in it */
+  sleep?: (ms: number) => Promise<void>
 }
 
 /** What the routes and plugins use; `close()` releases the clients ro2key made (not the injected ones). */
@@ -53,6 +56,8 @@ export interface Services extends Omit<AccountServices, 'close'> {
   now: () => number
   /** time-boxed grants, when STORE_TABLE is set */
   grants: GrantsService | undefined
+  /** roles that mimic IAM users (issue 15), when STORE_TABLE is set */
+  mimic: MimicService | undefined
   close (): Promise<void>
 }
 
@@ -111,6 +116,7 @@ export function createServices (config: Config, deps: ServiceDeps & { logger: Fa
     clientOptions: (region) => awsClientOptions(config, region)
   })
   const grants = createGrantsService(config, { ...deps, now })
+  const mimic = createMimicService(config, { ...deps, dynamodb: deps.dynamodb ?? grants?.dynamodb, sts, now })
   return {
     metrics,
     sts,
@@ -127,7 +133,9 @@ export function createServices (config: Config, deps: ServiceDeps & { logger: Fa
     federation,
     now,
     grants,
+    mimic,
     async close () {
+      mimic?.close()
       const owned = [ownSts?.destroy(), ownIam?.destroy(), ownDispatcher?.close()]
       await Promise.all([...owned, accounts.close(), grants?.close()])
     }

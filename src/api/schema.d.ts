@@ -252,6 +252,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/console": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * AWS console sign-in as the caller's own IAM user (through a role that mimics it)
+         * @description For callers in one of the policy's `iam_users.teams` whose IAM user exists. ro2key makes (or
+         *     reuses) the role `MIMIC_ROLE_PREFIX` + user name under `MIMIC_ROLE_PATH`, carrying a copy of the
+         *     user's and its groups' policies, assumes it and answers with a console login URL as
+         *     `/console/{role_name}` does. The role is deleted `MIMIC_ROLE_TTL` seconds after its last use.
+         *     Needs `STORE_TABLE`.
+         */
+        get: operations["getMyConsole"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Temporary credentials as the caller's own IAM user (through a role that mimics it)
+         * @description The role of `/me/console`, assumed; the body of `/get_key/{role_name}`, sent with
+         *     `Cache-Control no-store`. A request body, if any, is ignored.
+         */
+        post: operations["createMyCredentials"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assume-role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Himeko's Mairu endpoint - POST /me/credentials under Himeko's path
+         * @description The same as `POST /me/credentials` for Mairu clients of Himeko: the request must accept
+         *     `application/json` (else 406, as Himeko answers); a caller without an IAM user gets 404.
+         */
+        post: operations["assumeRoleAsUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -405,6 +471,11 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description `true`: copy the IAM user's permissions to its role again first (adding what is new, removing
+         *     what the user no longer has); else a live role is reused as it is.
+         */
+        Recreate: boolean;
         /** @description An alias of the policy's `accounts:` section or the 12-digit id of a listed account. */
         Account: string;
         /** @description The grant's id. */
@@ -828,6 +899,139 @@ export interface operations {
             401: components["responses"]["MembershipProblem"];
             502: components["responses"]["MembershipProblem"];
             503: components["responses"]["MembershipProblem"];
+        };
+    };
+    getMyConsole: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `true`: copy the IAM user's permissions to its role again first (adding what is new, removing
+                 *     what the user no longer has); else a live role is reused as it is.
+                 */
+                recreate?: components["parameters"]["Recreate"];
+                /**
+                 * @description Lifetime of the credentials in seconds. Defaults to 3600 or to the team's
+                 *     `max_duration` when that is lower. Above the team's `max_duration` is refused.
+                 */
+                duration?: components["parameters"]["Duration"];
+                /** @description `true`: answer 302 with the login URL in `Location` instead of JSON. */
+                redirect?: boolean;
+                /** @description Console page to open after sign-in, as for `/console/{role_name}`. */
+                destination?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The console login URL. Sent with `Cache-Control no-store`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleSession"];
+                };
+            };
+            /** @description Redirect to the console login URL (with `redirect=true`). */
+            302: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    createMyCredentials: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `true`: copy the IAM user's permissions to its role again first (adding what is new, removing
+                 *     what the user no longer has); else a live role is reused as it is.
+                 */
+                recreate?: components["parameters"]["Recreate"];
+                /**
+                 * @description Lifetime of the credentials in seconds. Defaults to 3600 or to the team's
+                 *     `max_duration` when that is lower. Above the team's `max_duration` is refused.
+                 */
+                duration?: components["parameters"]["Duration"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Temporary credentials of the mimic role. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Credentials"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    assumeRoleAsUser: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `true`: copy the IAM user's permissions to its role again first (adding what is new, removing
+                 *     what the user no longer has); else a live role is reused as it is.
+                 */
+                recreate?: components["parameters"]["Recreate"];
+                /**
+                 * @description Lifetime of the credentials in seconds. Defaults to 3600 or to the team's
+                 *     `max_duration` when that is lower. Above the team's `max_duration` is refused.
+                 */
+                duration?: components["parameters"]["Duration"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Temporary credentials of the mimic role. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Credentials"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            406: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
 }
