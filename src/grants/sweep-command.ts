@@ -5,7 +5,8 @@ import { failuresOf } from './sweep-runner.js'
 
 /**
  * `node dist/main.js sweep`: one sweep, for a cron job or a Kubernetes CronJob. Exit 0 when every
- * expired grant ended and every expired mimic role went, 1 when some could not (the next run retries), 2 without STORE_TABLE.
+ * expired grant ended and every expired mimic role went, 1 when some could not (the next run retries),
+ * 2 without STORE_TABLE.
  */
 export async function runSweepCommand (config: Config, deps: Deps = {}): Promise<number> {
   if (config.store === undefined) {
