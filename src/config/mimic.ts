@@ -9,7 +9,7 @@ export interface MimicConfig {
   ttl: number
 }
 
-const PREFIX = /^[\w+=,.@-]{0,32}$/
+const PREFIX = /^[\w+=,.@-]{1,32}$/
 /** IAM's path rule: `/`, or `/` + segments each ending in `/`, 1-512 printable ASCII characters. */
 const PATH = /^\/(?:[\x21-\x2e\x30-\x7e]+\/)*$/
 
@@ -18,7 +18,7 @@ export function readMimic (env: Env, problems: string[]): MimicConfig {
   const prefix = readString(env, V.MIMIC_ROLE_PREFIX)
   const path = readString(env, V.MIMIC_ROLE_PATH)
   if (!PREFIX.test(prefix)) {
-    problems.push(problem(`MIMIC_ROLE_PREFIX must be 0-32 of [A-Za-z0-9_+=,.@-], got "${prefix}"`, 'MIMIC_ROLE_PREFIX'))
+    problems.push(problem(`MIMIC_ROLE_PREFIX must be 1-32 of [A-Za-z0-9_+=,.@-], got "${prefix}"`, 'MIMIC_ROLE_PREFIX'))
   }
   if (path.length > 512 || !PATH.test(path)) {
     problems.push(problem(`MIMIC_ROLE_PATH must be / or /name/.../, got "${path}"`, 'MIMIC_ROLE_PATH'))
