@@ -17,6 +17,8 @@ import { createAccountServices, type AccountServices, type IamWith } from './ser
 import { createGrantsService, type GrantsService } from './grants/create.js'
 import type { DynamoLike } from './store/dynamo-store.js'
 import type { Store } from './store/store.js'
+import { createIamUsersService, type IamUsersService } from './iam-users/create.js'
+import type { StsWith } from './iam-users/key-proof.js'
 
 /** Outside dependencies of the services; each defaults to the real one. */
 export interface ServiceDeps {
@@ -36,6 +38,10 @@ export interface ServiceDeps {
   store?: Store
   /** DynamoDB client of the default store */
   dynamodb?: DynamoLike
+  /** STS signing with a given access key, for the proof of /keys/rotate (issue 15) */
+  stsWith?: StsWith
+  /** waits between retries (the rotate proof); tests pass one that moves their clock */
+  sleep?: (ms: number) => Promise<void>
 }
 
 /** What the routes and plugins use; `close()` releases the clients ro2key made (not the injected ones). */
@@ -53,6 +59,8 @@ export interface Services extends Omit<AccountServices, 'close'> {
   now: () => number
   /** time-boxed grants, when STORE_TABLE is set */
   grants: GrantsService | undefined
+  /** IAM-user self-service (issue 15), when the policy has iam_users */
+  iamUsers: IamUsersService | undefined
   close (): Promise<void>
 }
 
@@ -111,6 +119,7 @@ export function createServices (config: Config, deps: ServiceDeps & { logger: Fa
     clientOptions: (region) => awsClientOptions(config, region)
   })
   const grants = createGrantsService(config, { ...deps, now })
+  const iamUsers = createIamUsersService(config, { ...deps, now, metrics, clientOptions: awsClientOptions(config) })
   return {
     metrics,
     sts,
@@ -127,9 +136,10 @@ export function createServices (config: Config, deps: ServiceDeps & { logger: Fa
     federation,
     now,
     grants,
+    iamUsers,
     async close () {
       const owned = [ownSts?.destroy(), ownIam?.destroy(), ownDispatcher?.close()]
-      await Promise.all([...owned, accounts.close(), grants?.close()])
+      await Promise.all([...owned, accounts.close(), grants?.close(), iamUsers?.close()])
     }
   }
 }

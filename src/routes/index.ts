@@ -11,6 +11,7 @@ import { createGetReady } from './ready.js'
 import { createGetRoles } from './roles.js'
 import { approveGrant, createGrant, listGrants, revokeGrant } from './grants.js'
 import { authorizeMembership, revokeMembership } from './membership.js'
+import { createKeyHandlers } from './keys.js'
 
 export interface RoutesOptions {
   /** openapi.yaml as loaded: its operationIds name the handlers below */
@@ -35,7 +36,8 @@ export const routes = fp<RoutesOptions>(async function routes (app, { spec, conf
     approveGrant,
     revokeGrant,
     authorizeMembership,
-    revokeMembership
+    revokeMembership,
+    ...createKeyHandlers(services)
   }
   // glue warns at every boot when no parser exists for a content type of the spec; problem+json
   // only ever appears in responses here (request bodies are refused), so a parser that refuses.
