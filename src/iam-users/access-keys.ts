@@ -40,7 +40,8 @@ const keyLimit = (user: string): AppError => new AppError('RO2KEY_KEY_LIMIT', {
   detail: `IAM user ${user} already has ${MAX_KEYS_PER_USER} access keys (IAM's limit): delete one first`
 })
 const iso = (date: Date | undefined): string => (date ?? new Date(0)).toISOString()
-const usedOrNull = (value: string | undefined): string | null => value === undefined || value === NOT_USED ? null : value
+const usedOrNull = (value: string | undefined): string | null =>
+  value === undefined || value === NOT_USED ? null : value
 
 /** One IAM call; a missing key is 404, the quota 409, anything else the IAM mapping (502/503). */
 async function call<T> (action: string, user: string, fn: () => Promise<T>): Promise<T> {
@@ -120,7 +121,8 @@ export function createAccessKeys (iam: UsersIamLike) {
     /** Deletes the user's own key; `known` skips the ownership read when the caller just listed it. */
     async remove (user: string, id: string, known = false): Promise<void> {
       if (!known) await owned(user, id)
-      await call('DeleteAccessKey', user, () => iam.send(new DeleteAccessKeyCommand({ UserName: user, AccessKeyId: id })))
+      await call('DeleteAccessKey', user, () =>
+        iam.send(new DeleteAccessKeyCommand({ UserName: user, AccessKeyId: id })))
     }
   }
 }

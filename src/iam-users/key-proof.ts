@@ -37,7 +37,8 @@ export async function proveKey (
         if (Arn === userArn) return true
         log.warn({ accessKeyId: key.accessKeyId, attempt }, 'new access key answers as another identity')
       } catch (err) {
-        log.info({ accessKeyId: key.accessKeyId, attempt, error: (err as Error).name }, 'new access key not working yet')
+        const error = (err as Error).name
+        log.info({ accessKeyId: key.accessKeyId, attempt, error }, 'new access key not working yet')
       }
       const wait = Math.min(FIRST_WAIT_MS * 2 ** attempt, MAX_WAIT_MS)
       const left = deadline - deps.now()

@@ -12,6 +12,7 @@ import { createGetRoles } from './roles.js'
 import { approveGrant, createGrant, listGrants, revokeGrant } from './grants.js'
 import { authorizeMembership, revokeMembership } from './membership.js'
 import { createKeyHandlers } from './keys.js'
+import { applyBodyLimits } from './shared/body-limit.js'
 
 export interface RoutesOptions {
   /** openapi.yaml as loaded: its operationIds name the handlers below */
@@ -46,6 +47,7 @@ export const routes = fp<RoutesOptions>(async function routes (app, { spec, conf
       done(new AppError('RO2KEY_BAD_REQUEST', { detail: 'requests take no body' }), undefined)
     })
   }
+  applyBodyLimits(app)
   await app.register(openapiGlue, {
     specification: spec,
     serviceHandlers,
