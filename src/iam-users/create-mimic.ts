@@ -27,7 +27,7 @@ export interface MimicServiceDeps {
   logger: FastifyBaseLogger
 }
 
-/** The mimic roles and what serves them; undefined without STORE_TABLE (they must be tracked to be cleaned). */
+/** The mimic roles and what serves them; undefined without iam_users or STORE_TABLE (they are tracked to be cleaned). */
 export interface MimicService {
   roles: MimicRoles
   iam: MimicIamLike
@@ -42,7 +42,7 @@ const CONNECT_TIMEOUT_MS = 2000
 
 /** Builds the mimic roles from config when STORE_TABLE is set. */
 export function createMimicService (config: Config, deps: MimicServiceDeps): MimicService | undefined {
-  if (config.store === undefined) return undefined
+  if (config.store === undefined || config.policy.iamUsers === undefined) return undefined
   if (deps.store === undefined && deps.dynamodb === undefined) return undefined
   const ownIam = deps.iam === undefined
     ? new IAMClient({

@@ -11,6 +11,8 @@ import { createGetReady } from './ready.js'
 import { createGetRoles } from './roles.js'
 import { approveGrant, createGrant, listGrants, revokeGrant } from './grants.js'
 import { authorizeMembership, revokeMembership } from './membership.js'
+import { createKeyHandlers } from './keys.js'
+import { applyBodyLimits } from './shared/body-limit.js'
 import { createMimicSession } from './shared/mimic-session.js'
 import { createGetMyConsole } from './my-console.js'
 import { createMyCredentials } from './my-credentials.js'
@@ -41,6 +43,7 @@ export const routes = fp<RoutesOptions>(async function routes (app, { spec, conf
     revokeGrant,
     authorizeMembership,
     revokeMembership,
+    ...createKeyHandlers(services),
     getMyConsole: createGetMyConsole(mimicSession),
     createMyCredentials: createMyCredentials(mimicSession),
     assumeRoleAsUser: createAssumeRoleAsUser(mimicSession)
@@ -52,6 +55,7 @@ export const routes = fp<RoutesOptions>(async function routes (app, { spec, conf
       done(new AppError('RO2KEY_BAD_REQUEST', { detail: 'requests take no body' }), undefined)
     })
   }
+  applyBodyLimits(app)
   await app.register(openapiGlue, {
     specification: spec,
     serviceHandlers,
