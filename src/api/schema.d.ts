@@ -358,7 +358,8 @@ export interface paths {
         /**
          * Temporary credentials as the caller's own IAM user (through a role that mimics it)
          * @description The role of `/me/console`, assumed; the body of `/get_key/{role_name}`, sent with
-         *     `Cache-Control no-store`. A request body, if any, is ignored.
+         *     `Cache-Control no-store`. A request body, if any, is ignored. With the web page on (`OIDC_ISSUER`),
+         *     a request without `Authorization` is the web page's form of the same path instead.
          */
         post: operations["createMyCredentials"];
         delete?: never;

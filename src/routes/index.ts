@@ -17,6 +17,7 @@ import { createMimicSession } from './shared/mimic-session.js'
 import { createGetMyConsole } from './my-console.js'
 import { createMyCredentials } from './my-credentials.js'
 import { createAssumeRoleAsUser } from './assume-role-as-user.js'
+import { shareRoutesWithWebForms } from './shared/token-constraint.js'
 
 export interface RoutesOptions {
   /** openapi.yaml as loaded: its operationIds name the handlers below */
@@ -56,6 +57,7 @@ export const routes = fp<RoutesOptions>(async function routes (app, { spec, conf
     })
   }
   applyBodyLimits(app)
+  if (config.web !== undefined) shareRoutesWithWebForms(app)
   await app.register(openapiGlue, {
     specification: spec,
     serviceHandlers,
