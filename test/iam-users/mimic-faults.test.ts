@@ -135,3 +135,30 @@ t.test('without STORE_TABLE: 404 (mimic roles must be tracked to be cleaned); 40
   const robot = await app.inject({ method: 'POST', url: '/me/credentials', headers: bearer('carol') })
   t.equal(robot.statusCode, 403)
 })
+
+t.test('with the web page on, POST /me/credentials is the API with Authorization and the web form without', async (t) => {
+  const web = testConfig({
+    TOKENINFO_URL: peers.tokeninfo.url,
+    POLICY: MIMIC_POLICY,
+    STORE_TABLE: 'ro2key-mimic-faults',
+    TOKEN_CACHE_TTL: '0',
+    FEDERATION_URL: peers.federation.url,
+    // discovery is lazy: the form below is refused before any IdP is asked
+    OIDC_ISSUER: 'http://127.0.0.1:9/idp',
+    OIDC_CLIENT_ID: 'ro2key',
+    OIDC_CLIENT_SECRET: 'web-client-secret',
+    PUBLIC_URL: 'http://127.0.0.1:8080',
+    SESSION_SECRET: 'mimic-test-session-secret-of-at-least-32-bytes!'
+  })
+  const { app } = await peers.build(t, web, { sts: peers.ownSts })
+  const api = await app.inject({ method: 'POST', url: '/me/credentials', headers: bearer('alice') })
+  t.equal(api.statusCode, 200, api.body)
+  t.match(api.json(), { Version: 1, AccessKeyId: /^ASIA/ })
+  const form = await app.inject({
+    method: 'POST', url: '/me/credentials', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'role=x'
+  })
+  t.equal(form.statusCode, 401, 'the web form: sign in first')
+  t.match(form.headers['content-type'], /^text\/html/)
+  const signIn = await app.inject({ url: '/me/console', headers: bearer('alice') })
+  t.equal(signIn.statusCode, 200, 'GET /me/console is the API; the web page\'s form is POST')
+})
