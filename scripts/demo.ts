@@ -3,7 +3,7 @@
 // Usage: npm run demo [-- --keep]   (--keep leaves everything running until Ctrl-C)
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -15,7 +15,6 @@ import { startTokeninfo } from '../dev/peers/tokeninfo.js'
 import { startFederation } from '../dev/peers/federation.js'
 import { startLoginPeer } from '../dev/peers/oidc-login.js'
 import { GRANT_ENV, GRANT_ROLE, demoGrant } from './demo-grant.js'
-import { KEYS_POLICY, createDemoUsers, demoKeys } from './demo-keys.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const ROLE = 'S3MintReadOnly'
@@ -88,7 +87,6 @@ async function main (): Promise<void> {
   const policyFile = join(dir, 'policy.yaml')
   writeFileSync(policyFile, `teams:\n  mint:\n    roles: [${ROLE}]\n    max_duration: 3600\n` +
     `    eligible: { roles: [${GRANT_ROLE}], max_grant: 1800 }\nmembers:\n  ${UID}: mint\nmembers_realm: /services\n`)
-  appendFileSync(policyFile, KEYS_POLICY)
   console.log(policyFile)
 
   step(`creating role ${ROLE} in moto with the aws CLI`)
@@ -96,7 +94,6 @@ async function main (): Promise<void> {
   const created = await run('aws', ['iam', 'create-role', '--role-name', ROLE, '--assume-role-policy-document', trust, '--endpoint-url', moto.url, '--output', 'json'], awsEnv)
   console.log(JSON.parse(created).Role.Arn)
   await run('aws', ['iam', 'create-role', '--role-name', GRANT_ROLE, '--assume-role-policy-document', trust, '--endpoint-url', moto.url, '--output', 'json'], awsEnv)
-  await createDemoUsers(run, awsEnv, moto.url, [UID, 'alice'])
 
   step('starting ro2key (src/main.ts) as a child process')
   const port = await freePort()
@@ -146,15 +143,13 @@ async function main (): Promise<void> {
   if (!arn.endsWith(`:assumed-role/${ROLE}/${UID}`)) throw new Error(`unexpected identity ${arn}`)
   console.log(`\nThe robot ${UID} is now ${arn}`)
   await demoGrant((args) => run('./how_to_use.sh', args, env), step)
-  await demoKeys({ url, token, uid: UID, motoUrl: moto.url, run, env: awsEnv }, step)
 
   step(keep ? 'try it by hand (another terminal)' : 'by hand (run  npm run demo -- --keep  to try these while it runs)')
   const howTo = [
     `export RO2KEY_URL=${url} OAUTH2_TOKEN=${token}   # a throwaway demo token`,
     `curl -H "Authorization: Bearer $OAUTH2_TOKEN" "$RO2KEY_URL/get_key/${ROLE}?duration=900"`,
     `c=$(./how_to_use.sh ${ROLE}) && eval "$c"   # export lines, only when ro2key said yes`,
-    `AWS_ENDPOINT_URL_STS=${moto.url} AWS_DEFAULT_REGION=us-east-1 ./how_to_use.sh ${ROLE} -- aws sts get-caller-identity`,
-    'curl -X POST -H "Authorization: Bearer $OAUTH2_TOKEN" "$RO2KEY_URL/keys"   # the IAM user stups_mint-sync\'s own key'
+    `AWS_ENDPOINT_URL_STS=${moto.url} AWS_DEFAULT_REGION=us-east-1 ./how_to_use.sh ${ROLE} -- aws sts get-caller-identity`
   ]
   console.log(howTo.join('\n'))
   console.log(`# the web page: open ${url}/ and sign in as alice (team mint; any password) at the IdP ${idp.issuer}`)
