@@ -46,8 +46,9 @@ export function createKeys (deps: KeysDeps) {
   const callerOf = (principal: Principal) => resolveCaller(principal, deps.policy, deps.iam)
 
   async function create (principal: Principal, body: NewKeyBody | undefined, log: FastifyBaseLogger) {
-    const envelope = await envelopeFor(body)
+    // who first (a 403 never parses a key), then the key (a 400 never creates one)
     const caller = await callerOf(principal)
+    const envelope = await envelopeFor(body)
     const key = await accessKeys.create(caller.userName)
     audit(log, 'created', caller, key.AccessKeyId, key.Status)
     return { caller, key, envelope }

@@ -30,7 +30,7 @@ export interface WebRig {
 }
 
 /** moto, the federation peer, the IdP, ro2key listening on loopback with the web page on, and Chromium. */
-export async function startWebRig (t: Teardown): Promise<WebRig> {
+export async function startWebRig (t: Teardown, env: Record<string, string> = {}): Promise<WebRig> {
   const peers = await withPeers(t, { roles: ['S3MintReadOnly'] })
   const federation = await startFederation({ stsUrl: peers.moto.url })
   t.teardown(async () => { await federation.stop() })
@@ -45,7 +45,8 @@ export async function startWebRig (t: Teardown): Promise<WebRig> {
     OIDC_CLIENT_ID: idp.clientId,
     OIDC_CLIENT_SECRET: idp.clientSecret,
     PUBLIC_URL: base,
-    SESSION_SECRET
+    SESSION_SECRET,
+    ...env
   })
   const { app, logs } = await peers.build(t, config)
   await app.listen({ port, host: '127.0.0.1' })

@@ -2,6 +2,7 @@ import type { Config } from '../../config/index.js'
 import type { Services } from '../../services.js'
 import { createGetRoles } from '../../routes/roles.js'
 import { rolesSection } from './roles-section.js'
+import { keysSection } from './keys-section.js'
 import type { PageSection } from './sections.js'
 
 /**
@@ -11,6 +12,7 @@ import type { PageSection } from './sections.js'
 export function homeSections (config: Config, services: Services): PageSection[] {
   const getRoles = createGetRoles(config, services.roleTags)
   return [
-    rolesSection(async ({ request, reply }) => await getRoles(request, reply))
+    rolesSection(async ({ request, reply }) => await getRoles(request, reply)),
+    keysSection(config, services)
   ]
 }
