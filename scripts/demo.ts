@@ -15,6 +15,7 @@ import { startTokeninfo } from '../dev/peers/tokeninfo.js'
 import { startFederation } from '../dev/peers/federation.js'
 import { startLoginPeer } from '../dev/peers/oidc-login.js'
 import { GRANT_ENV, GRANT_ROLE, demoGrant } from './demo-grant.js'
+import { IAM_USER_POLICY, createIamUser, demoIamUser } from './demo-iam-user.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const ROLE = 'S3MintReadOnly'
@@ -86,7 +87,8 @@ async function main (): Promise<void> {
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
   const policyFile = join(dir, 'policy.yaml')
   writeFileSync(policyFile, `teams:\n  mint:\n    roles: [${ROLE}]\n    max_duration: 3600\n` +
-    `    eligible: { roles: [${GRANT_ROLE}], max_grant: 1800 }\nmembers:\n  ${UID}: mint\nmembers_realm: /services\n`)
+    `    eligible: { roles: [${GRANT_ROLE}], max_grant: 1800 }\n${IAM_USER_POLICY.team}members:\n  ${UID}: mint\n` +
+    `${IAM_USER_POLICY.member}members_realm: /services\n${IAM_USER_POLICY.section}`)
   console.log(policyFile)
 
   step(`creating role ${ROLE} in moto with the aws CLI`)
@@ -94,6 +96,7 @@ async function main (): Promise<void> {
   const created = await run('aws', ['iam', 'create-role', '--role-name', ROLE, '--assume-role-policy-document', trust, '--endpoint-url', moto.url, '--output', 'json'], awsEnv)
   console.log(JSON.parse(created).Role.Arn)
   await run('aws', ['iam', 'create-role', '--role-name', GRANT_ROLE, '--assume-role-policy-document', trust, '--endpoint-url', moto.url, '--output', 'json'], awsEnv)
+  await createIamUser(moto.iam)
 
   step('starting ro2key (src/main.ts) as a child process')
   const port = await freePort()
@@ -143,6 +146,7 @@ async function main (): Promise<void> {
   if (!arn.endsWith(`:assumed-role/${ROLE}/${UID}`)) throw new Error(`unexpected identity ${arn}`)
   console.log(`\nThe robot ${UID} is now ${arn}`)
   await demoGrant((args) => run('./how_to_use.sh', args, env), step)
+  const iamUserLines = await demoIamUser(url, tokeninfo, federation, step)
 
   step(keep ? 'try it by hand (another terminal)' : 'by hand (run  npm run demo -- --keep  to try these while it runs)')
   const howTo = [
@@ -151,7 +155,7 @@ async function main (): Promise<void> {
     `c=$(./how_to_use.sh ${ROLE}) && eval "$c"   # export lines, only when ro2key said yes`,
     `AWS_ENDPOINT_URL_STS=${moto.url} AWS_DEFAULT_REGION=us-east-1 ./how_to_use.sh ${ROLE} -- aws sts get-caller-identity`
   ]
-  console.log(howTo.join('\n'))
+  console.log([...howTo, ...iamUserLines].join('\n'))
   console.log(`# the web page: open ${url}/ and sign in as alice (team mint; any password) at the IdP ${idp.issuer}`)
   console.log(`# on it, Time-boxed access: request ${GRANT_ROLE} (no approval in this demo), use it, revoke it`)
   if (keep) {

@@ -55,6 +55,23 @@ export const WHEN: Record<ErrorCode, string> = {
     'not exist.',
   RO2KEY_STORE_UNAVAILABLE: 'DynamoDB (`STORE_TABLE`) unreachable or failing: grant endpoints only, standing ' +
     'roles are served without it. `Retry-After`.',
+  RO2KEY_IAM_USERS_FORBIDDEN: '`/keys`, `/me/console`, `/me/credentials`, `/api/assume-role`: none of the ' +
+    'caller\'s teams is listed under `iam_users.teams`.',
+  RO2KEY_NO_IAM_USER: 'IAM-user self-service: the policy has no `iam_users`, or IAM has no user of the caller\'s ' +
+    'name (`iam:GetUser` NoSuchEntity).',
+  RO2KEY_KEY_NOT_FOUND: '`PATCH` or `DELETE /keys/{access_key_id}`: no such key on the caller\'s own IAM user ' +
+    '(another user\'s key gets the same answer).',
+  RO2KEY_KEY_LIMIT: '`POST /keys` or `/keys/rotate`: the caller\'s IAM user already has two access keys ' +
+    '(IAM\'s limit); nothing was created.',
+  RO2KEY_KEY_NOT_WORKING: '`POST /keys/rotate`: the new key never passed `sts:GetCallerIdentity` within 60 s; it ' +
+    'was deleted and the old key left untouched. `Retry-After`.',
+  RO2KEY_NOT_ACCEPTABLE: '`POST /api/assume-role` without `Accept: application/json` (as Himeko answers).',
+  RO2KEY_MIMIC_ROLE_CONFLICT: '`/me/console`, `/me/credentials`: a role of the mimic name exists that ro2key did ' +
+    'not make (no tag `ro2key:mimics=<user>`); it is left alone.',
+  RO2KEY_IAM_LIMIT_EXCEEDED: '`/me/console`, `/me/credentials`: IAM refused to copy the user\'s permissions ' +
+    '(`LimitExceeded`: managed policies per role, inline policy size, roles per account); `detail` names it.',
+  RO2KEY_MIMIC_ROLE_NOT_READY: 'The mimic role was just made and AssumeRole still failed after 60 s ' +
+    '(IAM propagation), or another request is making or deleting it. `Retry-After`.',
 }
 
 /** The markdown table, one row per registry entry, by status (registry order within one status). */

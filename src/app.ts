@@ -61,7 +61,8 @@ export async function buildApp (config: Config, deps: Deps = {}): Promise<Fastif
   })
   await app.register(rateLimitPlugin, { perMinute: limits.rateLimitPerMinute })
   await app.register(openapi, { spec, authUrl: config.authUrl })
-  await app.register(grantsPlugin, { service: services.grants, config: config.store })
+  const sweepTasks = services.mimic ? [{ name: 'mimicRoles', run: services.mimic.sweep }] : []
+  await app.register(grantsPlugin, { service: services.grants, config: config.store, tasks: sweepTasks })
   await app.register(routes, { spec, config, services })
   if (config.web !== undefined) await app.register(webPages, { config, web: config.web, services, now: deps.now })
   return app

@@ -33,6 +33,17 @@ export const ERRORS = {
   RO2KEY_GRANT_FORBIDDEN: { status: 403, title: 'Not allowed to act on this grant' },
   RO2KEY_GRANT_CONFLICT: { status: 409, title: 'Grant not in a state for this' },
   RO2KEY_STORE_UNAVAILABLE: { status: 503, title: 'State store unavailable' },
+  // IAM-user self-service (issue 15)
+  RO2KEY_IAM_USERS_FORBIDDEN: { status: 403, title: 'Not allowed to use IAM-user self-service' },
+  RO2KEY_NO_IAM_USER: { status: 404, title: 'No IAM user for the caller' },
+  RO2KEY_KEY_NOT_FOUND: { status: 404, title: 'Access key not found' },
+  RO2KEY_KEY_LIMIT: { status: 409, title: 'Access key limit reached' },
+  RO2KEY_KEY_NOT_WORKING: { status: 503, title: 'New access key not working yet' },
+  // console and credentials as the IAM user: mimic roles (issue 15)
+  RO2KEY_NOT_ACCEPTABLE: { status: 406, title: 'Not acceptable' },
+  RO2KEY_MIMIC_ROLE_CONFLICT: { status: 409, title: 'Role name taken' },
+  RO2KEY_IAM_LIMIT_EXCEEDED: { status: 409, title: 'IAM limit exceeded' },
+  RO2KEY_MIMIC_ROLE_NOT_READY: { status: 503, title: 'Role not ready yet' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type ErrorCode = keyof typeof ERRORS

@@ -17,6 +17,9 @@ import { createAccountServices, type AccountServices, type IamWith } from './ser
 import { createGrantsService, type GrantsService } from './grants/create.js'
 import type { DynamoLike } from './store/dynamo-store.js'
 import type { Store } from './store/store.js'
+import { createIamUsersService, type IamUsersService } from './iam-users/create.js'
+import type { StsWith } from './iam-users/key-proof.js'
+import { createMimicService, type MimicService } from './iam-users/create-mimic.js'
 
 /** Outside dependencies of the services; each defaults to the real one. */
 export interface ServiceDeps {
@@ -36,6 +39,10 @@ export interface ServiceDeps {
   store?: Store
   /** DynamoDB client of the default store */
   dynamodb?: DynamoLike
+  /** STS signing with a given access key, for the proof of /keys/rotate (issue 15) */
+  stsWith?: StsWith
+  /** waits between retries (the rotate proof, AssumeRole on a new mimic role); tests pass one that moves their clock */
+  sleep?: (ms: number) => Promise<void>
 }
 
 /** What the routes and plugins use; `close()` releases the clients ro2key made (not the injected ones). */
@@ -53,6 +60,10 @@ export interface Services extends Omit<AccountServices, 'close'> {
   now: () => number
   /** time-boxed grants, when STORE_TABLE is set */
   grants: GrantsService | undefined
+  /** IAM-user self-service (issue 15), when the policy has iam_users */
+  iamUsers: IamUsersService | undefined
+  /** roles that mimic IAM users (issue 15), when STORE_TABLE is set */
+  mimic: MimicService | undefined
   close (): Promise<void>
 }
 
@@ -111,6 +122,10 @@ export function createServices (config: Config, deps: ServiceDeps & { logger: Fa
     clientOptions: (region) => awsClientOptions(config, region)
   })
   const grants = createGrantsService(config, { ...deps, now })
+  const iamUsers = createIamUsersService(config, { ...deps, now, metrics, clientOptions: awsClientOptions(config) })
+  const mimic = createMimicService(config, {
+    ...deps, iam: iamUsers?.iam ?? deps.iam, dynamodb: deps.dynamodb ?? grants?.dynamodb, sts, now
+  })
   return {
     metrics,
     sts,
@@ -127,9 +142,12 @@ export function createServices (config: Config, deps: ServiceDeps & { logger: Fa
     federation,
     now,
     grants,
+    iamUsers,
+    mimic,
     async close () {
+      mimic?.close()
       const owned = [ownSts?.destroy(), ownIam?.destroy(), ownDispatcher?.close()]
-      await Promise.all([...owned, accounts.close(), grants?.close()])
+      await Promise.all([...owned, accounts.close(), grants?.close(), iamUsers?.close()])
     }
   }
 }

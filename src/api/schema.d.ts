@@ -252,10 +252,191 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The access keys of the caller's own IAM user, with when each was last used
+         * @description Only for callers in a team listed under the policy's `iam_users.teams`, and only their own IAM
+         *     user (`iam_users.name` with `{uid}` filled in). A never-used key has `null` for the three
+         *     last-used fields (IAM answers `N/A`).
+         */
+        get: operations["listKeys"];
+        put?: never;
+        /**
+         * A new access key for the caller's own IAM user; its secret is shown this once
+         * @description With `pgp_key` (an ASCII-armored OpenPGP public key; curve25519 and RSA both work) or
+         *     `age_recipient` (`age1…`) the answer carries `EncryptedSecretAccessKey` (an armored PGP
+         *     message or age file) instead of `SecretAccessKey`. A key that cannot be parsed is 400 and no
+         *     access key is created. IAM allows two keys per user: a third is 409 `RO2KEY_KEY_LIMIT`.
+         */
+        post: operations["createKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/keys/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a new key, prove it works, then deactivate (or delete) the caller's other key
+         * @description What `aws-vault rotate` does, on the server: a new key, `sts:GetCallerIdentity` with it (retried
+         *     for up to 60 s while IAM propagates), then the other key is made `Inactive`, or deleted with
+         *     `delete_old=true`. If the new key never works it is deleted, the old key is left untouched and
+         *     the answer is 503 `RO2KEY_KEY_NOT_WORKING` with `Retry-After`. Takes the body of `POST /keys`.
+         */
+        post: operations["rotateKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/keys/{access_key_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete one of the caller's own keys */
+        delete: operations["deleteKey"];
+        options?: never;
+        head?: never;
+        /** Activate or deactivate one of the caller's own keys */
+        patch: operations["updateKey"];
+        trace?: never;
+    };
+    "/me/console": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * AWS console sign-in as the caller's own IAM user (through a role that mimics it)
+         * @description For callers in one of the policy's `iam_users.teams` whose IAM user exists. ro2key makes (or
+         *     reuses) the role `MIMIC_ROLE_PREFIX` + user name under `MIMIC_ROLE_PATH`, carrying a copy of the
+         *     user's and its groups' policies, assumes it and answers with a console login URL as
+         *     `/console/{role_name}` does. The role is deleted `MIMIC_ROLE_TTL` seconds after its last use.
+         *     Needs `STORE_TABLE`.
+         */
+        get: operations["getMyConsole"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Temporary credentials as the caller's own IAM user (through a role that mimics it)
+         * @description The role of `/me/console`, assumed; the body of `/get_key/{role_name}`, sent with
+         *     `Cache-Control no-store`. A request body, if any, is ignored. With the web page on (`OIDC_ISSUER`),
+         *     a request without `Authorization` is the web page's form of the same path instead.
+         */
+        post: operations["createMyCredentials"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assume-role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Himeko's Mairu endpoint - POST /me/credentials under Himeko's path
+         * @description The same as `POST /me/credentials` for Mairu clients of Himeko: the request must accept
+         *     `application/json` (else 406, as Himeko answers); a caller without an IAM user gets 404.
+         */
+        post: operations["assumeRoleAsUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description At most one of `pgp_key` and `age_recipient`; without either the secret is sent in clear. */
+        NewKeyRequest: {
+            /** @description An ASCII-armored OpenPGP public key (curve25519 or RSA). */
+            pgp_key?: string;
+            /** @description An age recipient, `age1…`. */
+            age_recipient?: string;
+        };
+        KeyStatusRequest: {
+            /** @enum {string} */
+            Status: "Active" | "Inactive";
+        };
+        AccessKey: {
+            AccessKeyId: string;
+            /** @enum {string} */
+            Status: "Active" | "Inactive";
+            /** Format: date-time */
+            CreateDate: string;
+            /** Format: date-time */
+            LastUsedDate: string | null;
+            LastUsedService: string | null;
+            LastUsedRegion: string | null;
+        };
+        AccessKeyList: {
+            /** @description The caller's IAM user name. */
+            user: string;
+            keys: components["schemas"]["AccessKey"][];
+        };
+        NewAccessKey: {
+            AccessKeyId: string;
+            /** @description In clear, when the request named no pgp_key or age_recipient; shown this once. */
+            SecretAccessKey?: string;
+            /** @description The secret as an armored PGP message or age file. */
+            EncryptedSecretAccessKey?: string;
+            /** @enum {string} */
+            Status: "Active";
+            /** Format: date-time */
+            CreateDate: string;
+            /** @description `/keys/rotate` only: the caller's other keys and what became of them. */
+            Replaced?: {
+                AccessKeyId: string;
+                /** @enum {string} */
+                Status: "Inactive" | "Deleted";
+            }[];
+        };
         GrantRequest: {
             role?: string;
             group?: string;
@@ -405,6 +586,13 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description `true`: copy the IAM user's permissions to its role again first (adding what is new, removing
+         *     what the user no longer has); else a live role is reused as it is.
+         */
+        Recreate: boolean;
+        /** @description One of the caller's own access key ids (another user's key is 404, as a missing one). */
+        AccessKeyId: string;
         /** @description An alias of the policy's `accounts:` section or the 12-digit id of a listed account. */
         Account: string;
         /** @description The grant's id. */
@@ -828,6 +1016,287 @@ export interface operations {
             401: components["responses"]["MembershipProblem"];
             502: components["responses"]["MembershipProblem"];
             503: components["responses"]["MembershipProblem"];
+        };
+    };
+    listKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's IAM user and its keys. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessKeyList"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    createKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NewKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The new key (Cache-Control: no-store). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewAccessKey"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    rotateKey: {
+        parameters: {
+            query?: {
+                delete_old?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NewKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The new key, as `POST /keys`, and what became of the old one. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewAccessKey"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    deleteKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description One of the caller's own access key ids (another user's key is 404, as a missing one). */
+                access_key_id: components["parameters"]["AccessKeyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    updateKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description One of the caller's own access key ids (another user's key is 404, as a missing one). */
+                access_key_id: components["parameters"]["AccessKeyId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyStatusRequest"];
+            };
+        };
+        responses: {
+            /** @description The key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessKey"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    getMyConsole: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `true`: copy the IAM user's permissions to its role again first (adding what is new, removing
+                 *     what the user no longer has); else a live role is reused as it is.
+                 */
+                recreate?: components["parameters"]["Recreate"];
+                /**
+                 * @description Lifetime of the credentials in seconds. Defaults to 3600 or to the team's
+                 *     `max_duration` when that is lower. Above the team's `max_duration` is refused.
+                 */
+                duration?: components["parameters"]["Duration"];
+                /** @description `true`: answer 302 with the login URL in `Location` instead of JSON. */
+                redirect?: boolean;
+                /** @description Console page to open after sign-in, as for `/console/{role_name}`. */
+                destination?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The console login URL. Sent with `Cache-Control no-store`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleSession"];
+                };
+            };
+            /** @description Redirect to the console login URL (with `redirect=true`). */
+            302: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    createMyCredentials: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `true`: copy the IAM user's permissions to its role again first (adding what is new, removing
+                 *     what the user no longer has); else a live role is reused as it is.
+                 */
+                recreate?: components["parameters"]["Recreate"];
+                /**
+                 * @description Lifetime of the credentials in seconds. Defaults to 3600 or to the team's
+                 *     `max_duration` when that is lower. Above the team's `max_duration` is refused.
+                 */
+                duration?: components["parameters"]["Duration"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Temporary credentials of the mimic role. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Credentials"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    assumeRoleAsUser: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `true`: copy the IAM user's permissions to its role again first (adding what is new, removing
+                 *     what the user no longer has); else a live role is reused as it is.
+                 */
+                recreate?: components["parameters"]["Recreate"];
+                /**
+                 * @description Lifetime of the credentials in seconds. Defaults to 3600 or to the team's
+                 *     `max_duration` when that is lower. Above the team's `max_duration` is refused.
+                 */
+                duration?: components["parameters"]["Duration"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Temporary credentials of the mimic role. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Credentials"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            406: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
 }

@@ -7,6 +7,7 @@ import { readAttribution, type Attribution } from './attribution.js'
 import { readConsole, type ConsoleConfig } from './console.js'
 import { checkMembersScope } from './members-scope.js'
 import { readLimits, type Limits } from './operations.js'
+import { readMimic, type MimicConfig } from './mimic.js'
 import { readPolicy } from './policy.js'
 import { readScopes } from './scopes.js'
 import { readStoreConfig, type StoreConfig } from './store.js'
@@ -57,6 +58,8 @@ export interface Config extends Attribution {
   web: WebConfig | undefined
   /** the grants' DynamoDB table and sweeper; undefined = stateless */
   store: StoreConfig | undefined
+  /** the roles that mimic an IAM user (issue 15); they need STORE_TABLE */
+  mimic: MimicConfig
 }
 
 /** Thrown at boot with every configuration problem at once. */
@@ -98,7 +101,8 @@ export function loadConfig (env: Env): Config {
     credentialCacheMaxAge: readInt(env, V.CREDENTIAL_CACHE_MAX_AGE, problems),
     credentialCacheMaxEntries: readInt(env, V.CREDENTIAL_CACHE_MAX_ENTRIES, problems),
     limits: readLimits(env, problems),
-    web: readWeb(env, publicUrl, problems)
+    web: readWeb(env, publicUrl, problems),
+    mimic: readMimic(env, problems)
   }
   const { accounts, roleTagsReaderRole } = readAccounts(env, arnPrefix, config.policy, problems)
   checkMembersScope(config.policy, { tokeninfoUrl, introspection, jwt }, problems)

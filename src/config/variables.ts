@@ -107,7 +107,13 @@ const TABLE = {
     { defaultText: 'stateless: no grants' }),
   STORE_CREATE: bool('grants', 'Create STORE_TABLE at boot when missing (demo, tests); boot fails if it cannot.'),
   SWEEP_INTERVAL: int('grants', 'Seconds between sweeps that end expired grants on this replica; 0 = off.',
-    { default: 60, min: 0, max: 86400 })
+    { default: 60, min: 0, max: 86400 }),
+  MIMIC_ROLE_PREFIX: text('grants', 'Name prefix of the roles that mimic an IAM user (/me/console): prefix + user.',
+    { default: 'user_', format: '1-32 of [A-Za-z0-9_+=,.@-]' }),
+  MIMIC_ROLE_PATH: text('grants', 'IAM path of the mimic roles; give ro2key IAM rights on this path only.',
+    { default: '/user-role/', format: '/ or /name/.../ (1-512 characters)' }),
+  MIMIC_ROLE_TTL: int('grants', 'Seconds a mimic role lives after its last use before the sweeper deletes it.',
+    { default: 86400, min: 3600, max: 2592000 })
 } satisfies Record<string, Spec>
 
 type Table = typeof TABLE

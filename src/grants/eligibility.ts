@@ -3,6 +3,8 @@ import { teamsOf } from '../policy/decide.js'
 import type { Policy } from '../policy/policy-file.js'
 import type { GrantItem, GrantKind } from './grant.js'
 
+export { iamUserOf } from '../iam-users/caller.js'
+
 /** What the caller may request for one role or group, merged over its teams. */
 export interface Eligibility {
   teams: string[]
@@ -48,13 +50,4 @@ export function mayApprove (principal: Principal, grant: GrantItem, policy: Poli
   if (principal.uid === grant.uid) return false
   const teams = teamsOf(principal, policy)
   return grant.approvers.some((team) => teams.includes(team))
-}
-
-/** The caller's IAM user name, when one of its teams may use IAM-user features. */
-export function iamUserOf (principal: Principal, policy: Policy): string | undefined {
-  const iamUsers = policy.iamUsers
-  if (iamUsers === undefined) return undefined
-  const teams = teamsOf(principal, policy)
-  if (!iamUsers.teams.some((team) => teams.includes(team))) return undefined
-  return iamUsers.name.replaceAll('{uid}', principal.uid)
 }

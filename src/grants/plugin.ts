@@ -5,7 +5,7 @@ import type { StoreConfig } from '../config/store.js'
 import { ensureTable } from '../store/table.js'
 import type { GrantsService } from './create.js'
 import type { Grants } from './grants.js'
-import { createSweepRunner, type SweepRunner } from './sweep-runner.js'
+import { createSweepRunner, type SweepRunner, type SweepTask } from './sweep-runner.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,6 +18,8 @@ declare module 'fastify' {
 export interface GrantsPluginOptions {
   service: GrantsService | undefined
   config: StoreConfig | undefined
+  /** other sweeps run with the grants' (the mimic roles) */
+  tasks?: SweepTask[]
 }
 
 /**
@@ -26,7 +28,9 @@ export interface GrantsPluginOptions {
  */
 export const grantsPlugin = fp<GrantsPluginOptions>(async function grantsPlugin (app: FastifyInstance, opts) {
   const { service, config } = opts
-  const sweeper = service && config ? createSweepRunner(service.grants, app.metrics.registry, app.log) : undefined
+  const sweeper = service && config
+    ? createSweepRunner(service.grants, app.metrics.registry, app.log, opts.tasks)
+    : undefined
   app.decorate('grants', service?.grants)
   app.decorate('sweeper', sweeper)
   if (service === undefined || config === undefined || sweeper === undefined) return

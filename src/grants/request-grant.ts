@@ -4,7 +4,8 @@ import { MIN_DURATION } from '../aws/sts-rules.js'
 import { AppError } from '../errors.js'
 import { teamsOf } from '../policy/decide.js'
 import { auditGrant, type GrantContext } from './context.js'
-import { eligibilityFor, iamUserOf, type Eligibility } from './eligibility.js'
+import { eligibilityFor, type Eligibility } from './eligibility.js'
+import { IAM_USER_NAME as IAM_USER, iamUserOf } from '../iam-users/caller.js'
 import { PENDING_TTL, keyOf, type GrantItem, type GrantKind } from './grant.js'
 import { addMembership, preexistingMembership } from './group-grants.js'
 
@@ -15,8 +16,6 @@ export interface GrantRequest {
   duration?: number
   reason?: string
 }
-
-const IAM_USER = /^[\w+=,.@-]{1,64}$/
 
 function target (body: GrantRequest): { kind: GrantKind, name: string } {
   if ((body.role === undefined) === (body.group === undefined)) {

@@ -1,10 +1,12 @@
 import type { Config } from '../config/index.js'
 import type { Deps } from '../app.js'
 import { buildApp } from '../app.js'
+import { failuresOf } from './sweep-runner.js'
 
 /**
  * `node dist/main.js sweep`: one sweep, for a cron job or a Kubernetes CronJob. Exit 0 when every
- * expired grant ended, 1 when some could not (the next run retries), 2 without STORE_TABLE.
+ * expired grant ended and every expired mimic role went, 1 when some could not (the next run retries),
+ * 2 without STORE_TABLE.
  */
 export async function runSweepCommand (config: Config, deps: Deps = {}): Promise<number> {
   if (config.store === undefined) {
@@ -16,7 +18,7 @@ export async function runSweepCommand (config: Config, deps: Deps = {}): Promise
     await app.ready()
     const result = await app.sweeper?.run()
     process.stdout.write(JSON.stringify({ sweep: result ?? 'store unavailable' }) + '\n')
-    return result !== undefined && result.failed === 0 ? 0 : 1
+    return result !== undefined && failuresOf(result) === 0 ? 0 : 1
   } finally {
     await app.close()
   }

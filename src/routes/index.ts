@@ -11,6 +11,13 @@ import { createGetReady } from './ready.js'
 import { createGetRoles } from './roles.js'
 import { approveGrant, createGrant, listGrants, revokeGrant } from './grants.js'
 import { authorizeMembership, revokeMembership } from './membership.js'
+import { createKeyHandlers } from './keys.js'
+import { applyBodyLimits } from './shared/body-limit.js'
+import { createMimicSession } from './shared/mimic-session.js'
+import { createGetMyConsole } from './my-console.js'
+import { createMyCredentials } from './my-credentials.js'
+import { createAssumeRoleAsUser } from './assume-role-as-user.js'
+import { shareRoutesWithWebForms } from './shared/token-constraint.js'
 
 export interface RoutesOptions {
   /** openapi.yaml as loaded: its operationIds name the handlers below */
@@ -22,6 +29,7 @@ export interface RoutesOptions {
 /** The routes of openapi.yaml: each operationId to its handler, each security scheme to app.authenticate. */
 export const routes = fp<RoutesOptions>(async function routes (app, { spec, config, services }) {
   const { credentials, federation, roleTags, sts, roleTagsIn } = services
+  const mimicSession = createMimicSession(config, services.mimic, sts, federation)
   const serviceHandlers = {
     getKey: createGetKey(config, credentials, roleTags, roleTagsIn, services.now),
     getHealth,
@@ -35,7 +43,11 @@ export const routes = fp<RoutesOptions>(async function routes (app, { spec, conf
     approveGrant,
     revokeGrant,
     authorizeMembership,
-    revokeMembership
+    revokeMembership,
+    ...createKeyHandlers(services),
+    getMyConsole: createGetMyConsole(mimicSession),
+    createMyCredentials: createMyCredentials(mimicSession),
+    assumeRoleAsUser: createAssumeRoleAsUser(mimicSession)
   }
   // glue warns at every boot when no parser exists for a content type of the spec; problem+json
   // only ever appears in responses here (request bodies are refused), so a parser that refuses.
@@ -44,6 +56,8 @@ export const routes = fp<RoutesOptions>(async function routes (app, { spec, conf
       done(new AppError('RO2KEY_BAD_REQUEST', { detail: 'requests take no body' }), undefined)
     })
   }
+  applyBodyLimits(app)
+  if (config.web !== undefined) shareRoutesWithWebForms(app)
   await app.register(openapiGlue, {
     specification: spec,
     serviceHandlers,

@@ -12,6 +12,7 @@ import { COPY_JS, WEB_CSS } from './assets.js'
 import { authRoutes } from './auth-routes.js'
 import { meRoutes } from './me-routes.js'
 import { grantRoutes } from './grant-routes.js'
+import { keyRoutes } from './key-routes.js'
 import { createOidcLogin } from './oidc.js'
 import { errorPage } from './pages/error.js'
 import { homeSections } from './pages/registry.js'
@@ -86,4 +87,5 @@ export async function webPages (app: FastifyInstance, { config, web, services, n
   authRoutes(app, web, login)
   meRoutes(app, config, services, homeSections(config, services), clock)
   grantRoutes(app, clock)
+  keyRoutes(app, services, clock)
 }

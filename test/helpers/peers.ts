@@ -73,6 +73,13 @@ export async function withPeers<O extends PeerOptions> (t: Teardown, opts: O = {
     dynamodb,
     stsClient: (on, config = {}) => track(on, new STSClient({ ...aws, ...config })),
     iamClient: (on, config = {}) => track(on, new IAMClient({ ...aws, ...config })),
-    build: async (on, config = testConfig(), deps = {}) => await build(on, config, { sts, iam, dynamodb, ...deps })
+    build: async (on, config = testConfig(), deps = {}) => await build(on, config, {
+      sts,
+      iam,
+      dynamodb,
+      // issue 15's rotate proof: STS at moto signing with the new key
+      stsWith: (credentials) => new STSClient({ ...aws, credentials }),
+      ...deps
+    })
   }
 }

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { components } from '../../api/schema.js'
 import { identityKey } from '../../auth/principal.js'
+import type { Vended } from '../../aws/assume-role.js'
 import type { CredentialCache } from '../../aws/credential-cache.js'
 import type { Config } from '../../config/index.js'
 import { systemClock, type Clock } from '../../lib/clock.js'
@@ -10,6 +11,18 @@ import { accountOf, roleLabel } from './account.js'
 import { authorizeRequest, grantAudit } from './authorize-request.js'
 
 type Credentials = components['schemas']['Credentials']
+
+/** The one credential body every client reads (legacy ro2key, credential_process, container credentials). */
+export function credentialsBody (vended: Vended): Credentials {
+  return {
+    Version: 1,
+    AccessKeyId: vended.accessKeyId,
+    SecretAccessKey: vended.secretAccessKey,
+    SessionToken: vended.sessionToken,
+    Token: vended.sessionToken,
+    Expiration: vended.expiration.toISOString()
+  }
+}
 
 /**
  * The one credential issue of GET /get_key and the web page: authorize request.principal,
@@ -40,13 +53,6 @@ export function createIssueCredentials (
     }, 'credentials issued')
     request.server.metrics.cacheLookup('credentials', cached)
     request.server.metrics.credentialIssued(roleLabel(account, roleName), authorized.decision.teams)
-    return {
-      Version: 1,
-      AccessKeyId: vended.accessKeyId,
-      SecretAccessKey: vended.secretAccessKey,
-      SessionToken: vended.sessionToken,
-      Token: vended.sessionToken,
-      Expiration: expiration
-    }
+    return credentialsBody(vended)
   }
 }

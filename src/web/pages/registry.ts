@@ -4,6 +4,7 @@ import { createGetRoles } from '../../routes/roles.js'
 import { rolesSection } from './roles-section.js'
 import { grantsSection } from './grants-section.js'
 import { withStepUps } from './step-up.js'
+import { keysSection } from './keys-section.js'
 import type { PageSection } from './sections.js'
 
 /**
@@ -14,6 +15,7 @@ export function homeSections (config: Config, services: Services): PageSection[]
   const getRoles = withStepUps(createGetRoles(config, services.roleTags), config, services.now)
   return [
     rolesSection(async ({ request, reply }) => await getRoles(request, reply)),
-    grantsSection(config, services.now)
+    grantsSection(config, services.now),
+    keysSection(config, services)
   ]
 }
