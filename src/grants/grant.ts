@@ -26,8 +26,6 @@ export interface GrantItem extends StoreItem {
   created_at: number
   reason?: string
   approved_by?: string
-  /** the IAM user was in the group before: ro2key never removes it */
-  preexisting?: boolean
   /** when a sweeper or DELETE claimed the membership removal */
   claimed_at?: number
   /** the id of that claim: the one sweep that holds it finishes the removal */

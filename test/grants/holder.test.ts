@@ -1,0 +1,109 @@
+import type { IAMClient } from '@aws-sdk/client-iam'
+import t from 'tap'
+import type { GrantItem } from '../../src/grants/grant.js'
+import { holderKey, type HolderItem } from '../../src/grants/holder-item.js'
+import { createDynamoStore } from '../../src/store/dynamo-store.js'
+import { bearer, grantPeers, GROUP, testClock } from '../helpers/grants.js'
+
+const TABLE = 'ro2key-grant-holder'
+const peers = await grantPeers(t, TABLE)
+const { config, members } = peers
+const store = createDynamoStore(peers.dynamodb, TABLE)
+const holder = async (): Promise<HolderItem | undefined> => await store.get<HolderItem>(holderKey('alice', GROUP), 0)
+
+t.test('a grant activated while an older one is being removed keeps the membership, and ends it', async (t) => {
+  const clock = testClock()
+  const { app, logs } = await peers.build(t, config, { now: clock.now })
+  const ask = (duration: number) => app.inject({
+    method: 'POST', url: '/grants', headers: bearer('alice'), payload: { group: GROUP, duration }
+  })
+  const old = (await ask(10)).json()
+  clock.advance(11)
+  // a sweeper has claimed the old grant (expiring) and has not reached IAM yet
+  t.ok(await store.transition<GrantItem>({ pk: 'grant', sk: old.id }, { status: ['active'] },
+    { status: 'expiring', claimed_at: Math.floor(clock.now()) }))
+  const renewed = await ask(600)
+  t.equal(renewed.statusCode, 201)
+  t.match(await holder(), { status: 'held', preexisting: false, grants: [old.id, renewed.json().id] },
+    'recorded as ours, not as pre-existing')
+  clock.advance(61)
+  t.match(await app.sweeper?.run(), { ended: 1 }, 'the stale claim on the old grant is taken over')
+  t.same(await members(), ['alice'], 'the new grant keeps the membership')
+  clock.advance(600)
+  t.match(await app.sweeper?.run(), { ended: 1 })
+  t.same(await members(), [], 'gone when the new grant ends')
+  t.match(await holder(), { status: 'released', grants: [] })
+  const events = logs.audits().filter((a) => a.event.startsWith('group-')).map((a) => a.event)
+  t.same(events, ['group-added', 'group-added', 'group-kept', 'group-removed'])
+})
+
+t.test('a grant activated while the removal is under way takes the hold over; the remover puts it back', async (t) => {
+  const clock = testClock()
+  let during: (() => Promise<unknown>) | undefined
+  const iam = {
+    send: async (command: { constructor: { name: string } }) => {
+      if (command.constructor.name === 'RemoveUserFromGroupCommand' && during) {
+        const run = during
+        during = undefined
+        await run()
+      }
+      return await peers.iam.send(command as never)
+    }
+  } as unknown as IAMClient
+  const { app } = await peers.build(t, config, { now: clock.now, iam })
+  const ask = (duration: number) => app.inject({
+    method: 'POST', url: '/grants', headers: bearer('alice'), payload: { group: GROUP, duration }
+  })
+  const old = (await ask(10)).json()
+  let renewed: { id: string } | undefined
+  during = async () => {
+    t.match(await holder(), { status: 'releasing', grants: [] }, 'the removal has started')
+    renewed = (await ask(600)).json()
+  }
+  clock.advance(11)
+  t.match(await app.sweeper?.run(), { ended: 1 })
+  t.ok(renewed, 'a grant was made during the IAM removal')
+  t.match(await holder(), { status: 'held', preexisting: false, grants: [renewed?.id] })
+  t.same(await members(), ['alice'], 'the removal did not take the new grant\'s membership')
+  t.notOk((await app.inject({ url: '/grants', headers: bearer('alice') })).json().grants.some(
+    (g: { id: string }) => g.id === old.id), 'the old grant ended')
+  clock.advance(601)
+  await app.sweeper?.run()
+  t.same(await members(), [])
+})
+
+t.test('a crash after the hold went to releasing: the next sweep removes the membership', async (t) => {
+  const clock = testClock()
+  const { app } = await peers.build(t, config, { now: clock.now })
+  const grant = (await app.inject({
+    method: 'POST', url: '/grants', headers: bearer('alice'), payload: { group: GROUP, duration: 10 }
+  })).json()
+  clock.advance(11)
+  const now = Math.floor(clock.now())
+  const read = await holder()
+  t.ok(await store.transition<GrantItem>({ pk: 'grant', sk: grant.id }, { status: ['active'] },
+    { status: 'expiring', claimed_at: now }))
+  t.ok(await store.transition<HolderItem>(holderKey('alice', GROUP), { status: ['held'], fields: { version: read?.version ?? 0 } },
+    { status: 'releasing', grants: [], released_at: now, version: (read?.version ?? 0) + 1 }))
+  t.same(await members(), ['alice'], 'the crash came before IAM')
+  clock.advance(61)
+  t.match(await app.sweeper?.run(), { ended: 1 })
+  t.same(await members(), [])
+  t.match(await holder(), { status: 'released' })
+})
+
+t.test('a sweep reads one holder item per grant, not the grant partition', async (t) => {
+  const clock = testClock()
+  const { app } = await peers.build(t, config, { now: clock.now })
+  for (const uid of ['alice', 'dave']) {
+    const res = await app.inject({ method: 'POST', url: '/grants', headers: bearer(uid), payload: { group: GROUP, duration: 5 } })
+    t.equal(res.statusCode, 201)
+  }
+  const queries: string[] = []
+  const counting = { ...store, query: async (pk: string, options: object) => { queries.push(pk); return await store.query(pk, options as never) } }
+  const sweeper = await peers.build(t, config, { now: clock.now, store: counting as typeof store })
+  clock.advance(6)
+  t.match(await sweeper.app.sweeper?.run(), { examined: 2, ended: 2 })
+  t.same(queries, ['grant', 'grant'], 'one Query for the expired grants, one for the active count')
+  t.same(await members(), [])
+})
