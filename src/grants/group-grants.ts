@@ -2,6 +2,7 @@ import { AppError } from '../errors.js'
 import type { GrantContext } from './context.js'
 import { auditGrant } from './context.js'
 import type { GrantItem, GrantStatus } from './grant.js'
+import { releaseLegacy } from './legacy-release.js'
 import { HOLD_MARGIN_SECONDS, holderKey, readHolder, writeHolder, type HolderItem } from './holder-item.js'
 
 /** Conditional writes lost to a concurrent one before giving up (the next sweep or request retries). */
@@ -51,6 +52,7 @@ export async function addMembership (ctx: GrantContext, item: GrantItem): Promis
 export async function releaseMembership (ctx: GrantContext, item: GrantItem): Promise<void> {
   const user = item.iam_user
   if (user === undefined) return
+  if (item.holder !== true) return await releaseLegacy(ctx, item, user)
   const key = holderKey(user, item.name)
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const now = ctx.now()

@@ -75,7 +75,7 @@ async function newItem (
     expires_at: now + (pending ? PENDING_TTL : duration),
     reason: body.reason
   }
-  if (kind === 'group') item.iam_user = iamUserFor(ctx, principal)
+  if (kind === 'group') Object.assign(item, { iam_user: iamUserFor(ctx, principal), holder: true })
   return item
 }
 

@@ -107,3 +107,36 @@ t.test('a sweep reads one holder item per grant, not the grant partition', async
   t.same(queries, ['grant', 'grant'], 'one Query for the expired grants, one for the active count')
   t.same(await members(), [])
 })
+
+t.test('group grants stored before holder items are released by the check they were made with', async (t) => {
+  const clock = testClock()
+  const { app, logs } = await peers.build(t, config, { now: clock.now })
+  const past = Math.floor(clock.now()) - 1
+  const legacy = (id: string, uid: string, extra: Partial<GrantItem> = {}): GrantItem => ({
+    pk: 'grant', sk: id, id, kind: 'group', name: GROUP, uid, iam_user: uid, teams: ['mint'], approvers: [],
+    duration: 60, created_at: past - 60, status: 'active', expires_at: past, ...extra
+  })
+  await peers.addMember('alice')
+  await peers.addMember('dave')
+  t.teardown(() => peers.removeMember('dave'))
+  t.ok(await store.putIfAbsent(legacy('legacy-alice', 'alice')))
+  t.ok(await store.putIfAbsent(legacy('legacy-dave', 'dave', { preexisting: true })))
+  t.match(await app.sweeper?.run(), { examined: 2, ended: 2, failed: 0 })
+  t.same(await members(), ['dave'], 'the added membership goes, the pre-existing one stays')
+  const events = logs.audits().filter((a) => a.event.startsWith('group-')).map((a) => `${a.event} ${a.grant}`).sort()
+  t.same(events, ['group-kept legacy-dave', 'group-removed legacy-alice'])
+})
+
+t.test('an approved group grant holds the membership through the holder item', async (t) => {
+  const clock = testClock()
+  const { app } = await peers.build(t, config, { now: clock.now })
+  const req = await app.inject({ method: 'POST', url: '/grants', headers: bearer('bob'), payload: { group: GROUP, duration: 30 } })
+  t.equal(req.json().status, 'pending')
+  const ok = await app.inject({ method: 'POST', url: `/grants/${req.json().id}/approve`, headers: bearer('carol') })
+  t.equal(ok.statusCode, 200)
+  t.same(await members(), ['bob'])
+  t.match(await store.get<HolderItem>(holderKey('bob', GROUP), 0), { status: 'held', grants: [req.json().id] })
+  clock.advance(31)
+  t.match(await app.sweeper?.run(), { ended: 1 })
+  t.same(await members(), [])
+})
