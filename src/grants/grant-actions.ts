@@ -37,7 +37,12 @@ export async function approveGrant (ctx: GrantContext, principal: Principal, id:
   const active = await ctx.store.transition<GrantItem>(
     keyOf(id),
     { status: ['pending'], liveAt: now },
-    { status: 'active', expires_at: now + item.duration, approved_by: principal.uid, holder: item.kind === 'group' || undefined }
+    {
+      status: 'active',
+      expires_at: now + item.duration,
+      approved_by: principal.uid,
+      holder: item.kind === 'group' || undefined
+    }
   )
   if (active === undefined) throw new AppError('RO2KEY_GRANT_CONFLICT', { detail: `grant ${id} is no longer pending` })
   auditGrant(ctx, 'approved', active, { approvedBy: principal.uid })

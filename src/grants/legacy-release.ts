@@ -12,7 +12,8 @@ export async function releaseLegacy (ctx: GrantContext, item: GrantItem, user: s
     return
   }
   const active = await ctx.store.query<GrantItem>(GRANT_PK, { now: ctx.now(), status: ['active'] })
-  const other = active.find((g) => g.kind === 'group' && g.iam_user === user && g.name === item.name && g.id !== item.id)
+  const other = active.find((g) =>
+    g.kind === 'group' && g.iam_user === user && g.name === item.name && g.id !== item.id)
   if (other !== undefined) {
     auditGrant(ctx, 'group-kept', item, { iamUser: user, why: `grant ${other.id} still active` })
     return
