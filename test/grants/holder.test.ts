@@ -113,8 +113,20 @@ t.test('group grants stored before holder items are released by the check they w
   const { app, logs } = await peers.build(t, config, { now: clock.now })
   const past = Math.floor(clock.now()) - 1
   const legacy = (id: string, uid: string, extra: Partial<GrantItem> = {}): GrantItem => ({
-    pk: 'grant', sk: id, id, kind: 'group', name: GROUP, uid, iam_user: uid, teams: ['mint'], approvers: [],
-    duration: 60, created_at: past - 60, status: 'active', expires_at: past, ...extra
+    pk: 'grant',
+    sk: id,
+    id,
+    kind: 'group',
+    name: GROUP,
+    uid,
+    iam_user: uid,
+    teams: ['mint'],
+    approvers: [],
+    duration: 60,
+    created_at: past - 60,
+    status: 'active',
+    expires_at: past,
+    ...extra
   })
   await peers.addMember('alice')
   await peers.addMember('dave')
@@ -139,4 +151,22 @@ t.test('an approved group grant holds the membership through the holder item', a
   clock.advance(31)
   t.match(await app.sweeper?.run(), { ended: 1 })
   t.same(await members(), [])
+})
+
+t.test('IAM refuses the membership: the grant is revoked and its hold released', async (t) => {
+  const iam = {
+    send: async (command: { constructor: { name: string } }) => {
+      if (command.constructor.name === 'AddUserToGroupCommand') {
+        throw Object.assign(new Error('down'), { name: 'ServiceUnavailable', $fault: 'server', $metadata: {} })
+      }
+      return await peers.iam.send(command as never)
+    }
+  } as unknown as IAMClient
+  const { app, logs } = await peers.build(t, config, { iam })
+  const res = await app.inject({ method: 'POST', url: '/grants', headers: bearer('alice'), payload: { group: GROUP } })
+  t.ok([502, 503].includes(res.statusCode), `upstream trouble: ${res.statusCode}`)
+  t.same(await members(), [])
+  t.match(await holder(), { status: 'released', grants: [] }, 'the hold is released')
+  t.same((await app.inject({ url: '/grants', headers: bearer('alice') })).json().grants, [], 'no live grant')
+  t.match(logs.audits().map((a) => a.event), ['requested', 'revoking', 'group-removed', 'revoked'])
 })
