@@ -1,11 +1,12 @@
 // npm run bench:grants — sweeper time for N expired group grants against moto, and POST /grants latency.
-import { AddUserToGroupCommand, CreateGroupCommand, CreateUserCommand } from '@aws-sdk/client-iam'
+import { AddUserToGroupCommand, CreateGroupCommand, CreateUserCommand, GetGroupCommand } from '@aws-sdk/client-iam'
 import pino from 'pino'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config/index.js'
 import { createDynamoStore } from '../src/store/dynamo-store.js'
 import { ensureTable } from '../src/store/table.js'
 import type { GrantItem } from '../src/grants/grant.js'
+import { HOLD_MARGIN_SECONDS, holderKey, type HolderItem } from '../src/grants/holder-item.js'
 import { ARN_PREFIX, startMoto } from '../dev/peers/moto.js'
 import { startTokeninfo } from '../dev/peers/tokeninfo.js'
 
@@ -32,6 +33,7 @@ try {
         name: 'ops',
         uid: user,
         iam_user: user,
+        holder: true,
         teams: ['t'],
         approvers: [],
         duration: 60,
@@ -40,6 +42,18 @@ try {
         expires_at: past
       }
       await store.putIfAbsent(item)
+      // what POST /grants records beside the grant: the grant holds the membership ro2key added
+      const holder: HolderItem = {
+        ...holderKey(user, 'ops'),
+        status: 'held',
+        iam_user: user,
+        group: 'ops',
+        grants: [item.id],
+        preexisting: false,
+        version: 1,
+        expires_at: past + HOLD_MARGIN_SECONDS
+      }
+      await store.putIfAbsent(holder)
     }))
   }
   tokeninfo.add('tok-bench', { uid: 'bench', scope: ['uid'] })
@@ -58,7 +72,8 @@ try {
   const started = performance.now()
   const result = await app.sweeper?.run()
   const sweepMs = performance.now() - started
-  console.log(JSON.stringify({ grants: N, sweep: result, sweepMs: Math.round(sweepMs) }))
+  const left = (await moto.iam.send(new GetGroupCommand({ GroupName: 'ops' }))).Users?.length
+  console.log(JSON.stringify({ grants: N, sweep: result, sweepMs: Math.round(sweepMs), membersLeft: left }))
   const times: number[] = []
   for (let i = 0; i < LATENCY_REQUESTS; i++) {
     const t0 = performance.now()

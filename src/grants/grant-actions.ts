@@ -3,7 +3,7 @@ import { AppError } from '../errors.js'
 import { auditGrant, type GrantContext } from './context.js'
 import { mayApprove } from './eligibility.js'
 import { GRANT_PK, LIVE, keyOf, type GrantItem } from './grant.js'
-import { finishRemoval, preexistingMembership } from './group-grants.js'
+import { finishRemoval } from './group-grants.js'
 import { activateOrUndo } from './request-grant.js'
 
 const notFound = (id: string): AppError =>
@@ -34,13 +34,15 @@ export async function approveGrant (ctx: GrantContext, principal: Principal, id:
   }
   if (item.status !== 'pending') throw new AppError('RO2KEY_GRANT_CONFLICT', { detail: `grant ${id} is not pending` })
   const now = ctx.now()
-  const preexisting = item.kind === 'group' && item.iam_user !== undefined
-    ? await preexistingMembership(ctx, item.iam_user, item.name)
-    : undefined
   const active = await ctx.store.transition<GrantItem>(
     keyOf(id),
     { status: ['pending'], liveAt: now },
-    { status: 'active', expires_at: now + item.duration, approved_by: principal.uid, preexisting }
+    {
+      status: 'active',
+      expires_at: now + item.duration,
+      approved_by: principal.uid,
+      holder: item.kind === 'group' || undefined
+    }
   )
   if (active === undefined) throw new AppError('RO2KEY_GRANT_CONFLICT', { detail: `grant ${id} is no longer pending` })
   auditGrant(ctx, 'approved', active, { approvedBy: principal.uid })

@@ -26,7 +26,9 @@ export interface GrantItem extends StoreItem {
   created_at: number
   reason?: string
   approved_by?: string
-  /** the IAM user was in the group before: ro2key never removes it */
+  /** a group grant's membership is recorded in its holder item (every grant since holder items) */
+  holder?: boolean
+  /** grants from before holder items: the IAM user was in the group before, never removed */
   preexisting?: boolean
   /** when a sweeper or DELETE claimed the membership removal */
   claimed_at?: number

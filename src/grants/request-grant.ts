@@ -7,7 +7,7 @@ import { auditGrant, type GrantContext } from './context.js'
 import { eligibilityFor, type Eligibility } from './eligibility.js'
 import { IAM_USER_NAME as IAM_USER, iamUserOf } from '../iam-users/caller.js'
 import { PENDING_TTL, keyOf, type GrantItem, type GrantKind } from './grant.js'
-import { addMembership, preexistingMembership } from './group-grants.js'
+import { addMembership, finishRemoval } from './group-grants.js'
 
 /** The body of POST /grants. */
 export interface GrantRequest {
@@ -74,10 +74,7 @@ async function newItem (
     expires_at: now + (pending ? PENDING_TTL : duration),
     reason: body.reason
   }
-  if (kind === 'group') {
-    item.iam_user = iamUserFor(ctx, principal)
-    if (!pending) item.preexisting = await preexistingMembership(ctx, item.iam_user, name)
-  }
+  if (kind === 'group') Object.assign(item, { iam_user: iamUserFor(ctx, principal), holder: true })
   return item
 }
 
@@ -97,15 +94,24 @@ export async function requestGrant (ctx: GrantContext, principal: Principal, bod
   return item
 }
 
-/** Adds the membership; when IAM refuses, the grant is revoked so it never claims a membership it lacks. */
+/**
+ * Adds the membership; when IAM (or the holder item) refuses, the grant is revoked so it never claims a
+ * membership it lacks, and its hold is released (a crash there leaves a claim the sweeper finishes).
+ */
 export async function activateOrUndo (ctx: GrantContext, item: GrantItem): Promise<void> {
   try {
     await addMembership(ctx, item)
   } catch (err) {
-    await ctx.store.transition<GrantItem>(keyOf(item.id), { status: ['active'] }, {
-      status: 'revoked', expires_at: ctx.now()
+    const now = ctx.now()
+    const revoking = await ctx.store.transition<GrantItem>(keyOf(item.id), { status: ['active'] }, {
+      status: 'revoking', expires_at: now, claimed_at: now
     })
-    auditGrant(ctx, 'revoked', item, { why: 'IAM refused the membership' })
+    if (revoking) {
+      auditGrant(ctx, 'revoking', revoking, { why: 'IAM refused the membership' })
+      await finishRemoval(ctx, revoking, 'revoked').catch((undo: Error) => {
+        ctx.log.warn({ grant: item.id, err: undo.message }, 'hold not released yet: the sweeper finishes it')
+      })
+    }
     throw err
   }
 }

@@ -99,3 +99,25 @@ t.test('erin (ops and leads) may not approve her own request', async (t) => {
   const self = await app.inject({ method: 'POST', url: `/grants/${req.json().id}/approve`, headers: bearer('erin') })
   t.equal(self.statusCode, 403)
 })
+
+t.test('refusals of the grant path write the denied audit line, like the policy\'s refusals', async (t) => {
+  const clock = testClock()
+  const { app, logs } = await peers.build(t, config, { now: clock.now })
+  const none = await app.inject({ url: '/get_key/S3MintAdmin', headers: bearer('alice') })
+  t.equal(none.statusCode, 403)
+  const req = await app.inject({ method: 'POST', url: '/grants', headers: bearer('alice'), payload: { role: 'S3MintAdmin', duration: 1000 } })
+  t.equal(req.json().status, 'active')
+  clock.advance(200)
+  const ending = await app.inject({ url: '/console/S3MintAdmin', headers: bearer('alice') })
+  t.equal(ending.json().code, 'RO2KEY_GRANT_ENDING')
+  const standing = await app.inject({ url: '/get_key/S3MintNope', headers: bearer('alice') })
+  t.equal(standing.statusCode, 403)
+  const denied = logs.audits().filter((a) => a.event === 'denied')
+  t.match(denied, [
+    { uid: 'alice', teams: ['mint'], role: 'S3MintAdmin', reason: 'no-active-grant' },
+    { uid: 'alice', teams: ['mint'], role: 'S3MintAdmin', reason: 'grant-ending' },
+    { uid: 'alice', role: 'S3MintNope', reason: 'role-not-allowed' }
+  ])
+  t.equal(denied.length, 3, 'one line per refusal')
+  t.notOk(logs.text.includes('tok-alice'), 'no token in the log')
+})

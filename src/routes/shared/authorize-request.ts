@@ -11,6 +11,7 @@ import { systemClock, type Clock } from '../../lib/clock.js'
 import { enforceStrength } from './enforce-strength.js'
 import type { Account } from '../../policy/accounts.js'
 import { roleLabel, tagsElsewhereHint } from './account.js'
+import { authorizeByGrantAudited } from './grant-decision.js'
 
 function denial (denied: Denied, roleName: string, hint = ''): AppError {
   switch (denied.reason) {
@@ -58,7 +59,9 @@ export async function authorizeRequest (
   // is never read for standing roles.
   const granted = found.allowed || found.reason !== 'role-not-allowed' || !account.isDefault
     ? undefined
-    : await request.server.grants?.authorizeRole(principal, roleName, duration)
+    : await authorizeByGrantAudited(request, principal, roleName, duration, {
+      teams: found.teams, role: roleName, account: account.alias, ...audit
+    })
   const decision = granted ?? found
   if (!decision.allowed) {
     const { teams, reason } = decision
