@@ -2,6 +2,7 @@ import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config/index.js'
 import { renderHelp } from './config/help.js'
 import { buildMetricsServer } from './metrics/plugin.js'
+import { nodeSupportNotice } from './node-support.js'
 import { createShutdown } from './shutdown.js'
 
 const SHUTDOWN_GRACE_MS = 10_000
@@ -20,7 +21,9 @@ async function main (): Promise<void> {
     process.stderr.write(`ro2key: ${err.message}\n`)
     process.exit(EXIT_CONFIG)
   }
+  const nodeNotice = nodeSupportNotice(process.version, process.env)
   const app = await buildApp(config)
+  if (nodeNotice !== undefined) app.log.warn({ node: process.version }, nodeNotice)
   const metricsPort = config.limits.metricsPort
   const others = metricsPort === undefined ? [] : [await buildMetricsServer(app.metrics, app.log)]
   const shutdown = createShutdown({
