@@ -12,6 +12,9 @@ import { promisify } from 'node:util'
 import { freePort } from '../dev/peers/free-port.js'
 import { ARN_PREFIX, MOTO_ACCOUNT, startMoto } from '../dev/peers/moto.js'
 import { startTokeninfo } from '../dev/peers/tokeninfo.js'
+import { byHandCommands, writeDemoEnv } from './demo/by-hand.js'
+import { showConsole, startConsolePeer } from './demo/console.js'
+import { showTrust } from './demo/trust.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const ROLE = 'S3MintReadOnly'
@@ -77,6 +80,8 @@ async function main (): Promise<void> {
   const token = `demo-${randomUUID()}`
   tokeninfo.add(token, { uid: UID, expiresIn: 86400 })
   console.log(`tokeninfo on ${tokeninfo.url}`)
+  step('starting the AWS console federation endpoint (a loopback stand-in: no internet here)')
+  const federation = await startConsolePeer(moto.url, cleanups)
 
   step('writing the policy file: team mint may use S3MintReadOnly; stups_mint-sync is in mint')
   const dir = mkdtempSync(join(tmpdir(), 'ro2key-demo-'))
@@ -96,7 +101,7 @@ async function main (): Promise<void> {
   const ro2key = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...awsEnv, ARN_PREFIX, TOKENINFO_URL: tokeninfo.url, POLICY_FILE: policyFile, HOST: '127.0.0.1', PORT: String(port) }
+    env: { ...awsEnv, ARN_PREFIX, TOKENINFO_URL: tokeninfo.url, POLICY_FILE: policyFile, HOST: '127.0.0.1', PORT: String(port), FEDERATION_URL: federation.url }
   })
   cleanups.push(() => stopChild(ro2key))
   for (const stream of [ro2key.stdout, ro2key.stderr]) {
@@ -116,12 +121,18 @@ async function main (): Promise<void> {
   if (!arn.endsWith(`:assumed-role/${ROLE}/${UID}`)) throw new Error(`unexpected identity ${arn}`)
   console.log(`\nThe robot ${UID} is now ${arn}`)
 
+  step(`GET /console/${ROLE}: an AWS console login URL, opened at the federation endpoint`)
+  await showConsole(url, token, ROLE, federation)
+
+  step('ro2key as an identity the role trusts: one role trusts it, one does not (moto enforcing IAM)')
+  await showTrust({ root: ROOT, dir, tokeninfoUrl: tokeninfo.url, token, uid: UID, cleanups, waitHealthy, stopChild, cleanEnv })
+
   step(keep ? 'try it by hand (another terminal)' : 'by hand (run  npm run demo -- --keep  to try these while it runs)')
   const howTo = [
     `export RO2KEY_URL=${url} OAUTH2_TOKEN=${token}   # a throwaway demo token`,
     `curl -H "Authorization: Bearer $OAUTH2_TOKEN" "$RO2KEY_URL/get_key/${ROLE}?duration=900"`,
     `c=$(./how_to_use.sh ${ROLE}) && eval "$c"   # export lines, only when ro2key said yes`,
-    `AWS_ENDPOINT_URL_STS=${moto.url} AWS_DEFAULT_REGION=us-east-1 ./how_to_use.sh ${ROLE} -- aws sts get-caller-identity`
+    ...byHandCommands(writeDemoEnv(dir, { url, token, motoUrl: moto.url }), ROLE)
   ]
   console.log(howTo.join('\n'))
   if (keep) {
