@@ -4,7 +4,7 @@ import neostandard from 'neostandard'
 export default [
   ...neostandard({
     ts: true,
-    ignores: ['dist/', 'coverage/', '.tap/', 'src/api/schema.d.ts'],
+    ignores: ['dist/', 'coverage/', '.tap/', '.bench-build/', 'src/api/schema.d.ts'],
   }),
   // `void promise` as a statement marks a promise left to run on purpose (fire and forget);
   // everywhere else void stays an error.

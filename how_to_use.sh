@@ -10,14 +10,16 @@
 set -euo pipefail
 
 readonly PROG=${0##*/}
-readonly EX_USAGE=2 EX_AUTH=3 EX_REFUSED=4 EX_UNAVAILABLE=5
+readonly EX_USAGE=2 EX_AUTH=3 EX_REFUSED=4 EX_UNAVAILABLE=5 EX_STEP_UP=6
 
 usage() {
   printf '%s\n' "\
 Usage: RO2KEY_URL=URL OAUTH2_TOKEN=TOKEN $PROG [--duration SECONDS] ROLE [-- COMMAND [ARG...]]
+       RO2KEY_URL=URL OAUTH2_TOKEN=TOKEN $PROG --grant ROLE [--duration SECONDS] [--reason TEXT] [-- COMMAND...]
        $PROG --help
 
 Gets temporary AWS credentials for ROLE from ro2key (GET \$RO2KEY_URL/get_key/ROLE).
+ROLE may name an account: prod/S3MintReadOnly (an alias of ro2key's policy, or an account id).
 With -- COMMAND: runs COMMAND with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
   AWS_SESSION_TOKEN and AWS_CREDENTIAL_EXPIRATION in its environment; the exit
   status is then COMMAND's own.
@@ -29,6 +31,10 @@ With --credential-process: prints AWS credential_process JSON (Version 1); a ref
 Options:
   --duration SECONDS  lifetime of the credentials, 900-43200 (ro2key's default: 3600)
   --credential-process  print credential_process JSON instead of export lines
+  --grant ROLE        first request a time-boxed grant of ROLE (POST \$RO2KEY_URL/grants,
+                      docs/grants.md), for --duration seconds (default: the team's
+                      max_grant); a grant that awaits approval ends the run with exit 4
+  --reason TEXT       why, recorded with the grant
   -h, --help          show this help
 
 Environment:
@@ -63,7 +69,9 @@ Exit codes (before COMMAND runs):
   4  request refused: ro2key answered 403 (role not allowed) or another 4xx
      (400 bad role name or duration)
   5  upstream unavailable: ro2key or AUTH_URL answered 5xx or 429, could not be
-     reached, timed out, or answered without credentials; worth retrying later"
+     reached, timed out, or answered without credentials; worth retrying later
+  6  step-up required: the role needs MFA (RFC 9470 insufficient_user_authentication);
+     sign in again with MFA and get a new token"
 }
 
 die() { # exit-code message...
@@ -273,9 +281,11 @@ sq() { # single-quote for any POSIX shell
 }
 
 # --- arguments ----------------------------------------------------------------------------
-role='' duration='' credential_process=''
+role='' duration='' credential_process='' grant='' reason=''
 while (($# > 0)); do
   case $1 in
+    --grant) (($# >= 2)) || die "$EX_USAGE" "--grant needs a ROLE"; grant=1; role=$2; shift 2 ;;
+    --reason) (($# >= 2)) || die "$EX_USAGE" "--reason needs a text"; reason=$2; shift 2 ;;
     -h | --help) usage; exit 0 ;;
     --duration) (($# >= 2)) || die "$EX_USAGE" "--duration needs a value (seconds)"; duration=$2; shift 2 ;;
     --duration=*) duration=${1#*=}; shift ;;
@@ -287,7 +297,8 @@ while (($# > 0)); do
   esac
 done
 [[ -n $role ]] || die "$EX_USAGE" "no ROLE given (see --help)"
-[[ $role =~ ^[A-Za-z0-9+=,.@_-]{1,64}$ ]] || die "$EX_USAGE" "ROLE must be 1-64 characters of A-Z a-z 0-9 + = , . @ _ -"
+[[ $role =~ ^([a-z0-9][a-z0-9-]{0,31}/)?[A-Za-z0-9+=,.@_-]{1,64}$ ]] ||
+  die "$EX_USAGE" "ROLE must be 1-64 characters of A-Z a-z 0-9 + = , . @ _ -, optionally after ACCOUNT/ (an alias or id)"
 [[ -z $duration || $duration =~ ^[0-9]{1,6}$ ]] || die "$EX_USAGE" "--duration must be a number of seconds, got '$duration'"
 [[ -n ${RO2KEY_URL:-} ]] || die "$EX_USAGE" "RO2KEY_URL is not set: give the base URL of ro2key, e.g. https://ro2key.example.org"
 [[ $RO2KEY_URL =~ ^https?:// ]] || die "$EX_USAGE" "RO2KEY_URL must be an http(s) URL, got '$RO2KEY_URL'"
@@ -307,12 +318,35 @@ else
 fi
 [[ $token != *[[:cntrl:]]* ]] || die "$EX_USAGE" "the token contains control characters"
 
+json_string() { # a JSON string of printable text
+  local v=${1//\\/\\\\}
+  printf '"%s"' "${v//\"/\\\"}"
+}
+
+if [[ -n $grant ]]; then
+  [[ $reason != *[[:cntrl:]]* ]] || die "$EX_USAGE" "--reason must be printable text"
+  body="{\"role\":\"$role\"${duration:+,\"duration\":$duration}${reason:+,\"reason\":$(json_string "$reason")}}"
+  http "header = $(curl_config_quote "Authorization: Bearer $token")" "${RO2KEY_URL%/}/grants" \
+    --header 'Accept: application/json' --header 'Content-Type: application/json' --data-binary "$body"
+  read_fields "$http_body" id status expires_at title detail
+  if [[ $http_status != 201 ]]; then
+    die "$(exit_for_status "$http_status")" "ro2key refused the grant of $role (HTTP $http_status): ${values[3]:-}${values[4]:+: ${values[4]}}"
+  fi
+  if [[ ${values[1]:-} != active ]]; then
+    die "$EX_REFUSED" "grant ${values[0]:-} of $role awaits approval (POST /grants/${values[0]:-}/approve by an approver); run again once approved, without --grant"
+  fi
+  printf '%s: grant %s of %s active until %s\n' "$PROG" "${values[0]:-}" "$role" "${values[2]:-}" >&2
+fi
+
 url="${RO2KEY_URL%/}/get_key/$role${duration:+?duration=$duration}"
 http "header = $(curl_config_quote "Authorization: Bearer $token")" "$url" --header 'Accept: application/json'
 unset token
 if [[ $http_status != 200 ]]; then
-  read_fields "$http_body" title detail request_id
-  title=${values[0]:-} detail=${values[1]:-} request_id=${values[2]:-}
+  read_fields "$http_body" title detail request_id code
+  title=${values[0]:-} detail=${values[1]:-} request_id=${values[2]:-} code=${values[3]:-}
+  if [[ $http_status == 401 && $code == RO2KEY_STEP_UP_REQUIRED ]]; then
+    die "$EX_STEP_UP" "ro2key answered HTTP 401 for $role: ${detail:-step-up required}${request_id:+ (request $request_id)}. Sign in again with MFA, get a new token and retry"
+  fi
   die "$(exit_for_status "$http_status")" "ro2key answered HTTP $http_status for $role: ${title:-(no problem details)}${detail:+: $detail}${request_id:+ (request $request_id)}"
 fi
 

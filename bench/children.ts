@@ -1,12 +1,13 @@
 import { execFile, fork, type ChildProcess } from 'node:child_process'
-import { copyFileSync, readFileSync } from 'node:fs'
+import { closeSync, copyFileSync, fstatSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const BUILD = join(ROOT, '.bench-build')
+export const BUILD = join(ROOT, '.bench-build')
 const SERVER = join(BUILD, 'bench', 'server.js')
 const READY_TIMEOUT_MS = 30_000
 const AUDIT = Buffer.from('"audit":')
@@ -14,16 +15,16 @@ const SETTLE_MS = 300
 /** USER_HZ, 100 on Linux */
 const CLOCK_TICKS = 100
 
-/** A benchmark server in its own node process; its stdout (the log) is drained and counted. */
+/** A benchmark server in its own node process; its stdout (the log) goes to a file, which is counted. */
 export interface Server {
   name: string
   url: string
   child: ChildProcess
-  /** log lines and audit lines seen on its stdout so far */
-  lines: number
-  audits: number
-  /** bytes per second the log wrote, for the report */
-  logBytes: number
+  /** log lines and audit lines in its log file so far */
+  readonly lines: number
+  readonly audits: number
+  /** bytes the log wrote */
+  readonly logBytes: number
   /** current and peak resident set size, and the heap in use after a full GC, bytes */
   rss (): Promise<{ rss: number, maxRss: number, heapUsed: number }>
   /** write(2)-family calls so far (Linux /proc/PID/io), undefined elsewhere */
@@ -63,29 +64,55 @@ export async function compileServers (): Promise<void> {
   copyFileSync(join(ROOT, 'openapi.yaml'), join(BUILD, 'openapi.yaml'))
 }
 
-/** Starts bench/server.ts (compiled) as ro2key or baseline; resolves once it listens. */
-export async function startServer (name: string, which: 'ro2key' | 'baseline', env: NodeJS.ProcessEnv, execArgv: string[] = []): Promise<Server> {
+let logDir: string | undefined
+/** A fresh log file for a child's stdout, as a server's stdout would go to a file (or a collector). */
+export function logFile (name: string): string {
+  logDir ??= mkdtempSync(join(tmpdir(), 'ro2key-bench-'))
+  return join(logDir, `${name.replace(/[^a-z0-9]+/gi, '-')}-${Date.now()}.log`)
+}
+
+/** Counts the lines and audit lines appended to a log file since the last call. */
+function logCounter (fd: number): () => { lines: number, audits: number, bytes: number } {
+  const totals = { lines: 0, audits: 0, bytes: 0 }
+  const chunk = Buffer.alloc(1 << 20)
+  let tail = Buffer.alloc(0)
+  return () => {
+    for (let n = readSync(fd, chunk, 0, chunk.length, totals.bytes); n > 0; n = readSync(fd, chunk, 0, chunk.length, totals.bytes)) {
+      const part = chunk.subarray(0, n)
+      totals.bytes += n
+      totals.lines += count(part, Buffer.from('\n'))
+      // A needle cut in two by a chunk boundary is still counted once.
+      const joined = Buffer.concat([tail, part])
+      totals.audits += count(joined, AUDIT)
+      tail = Buffer.from(joined.subarray(Math.max(0, joined.length - AUDIT.length + 1)))
+    }
+    return totals
+  }
+}
+
+export type Which = 'ro2key' | 'plain' | 'baseline'
+
+/** Starts bench/server.ts (compiled) as ro2key, plain (logger: true) or baseline; resolves once it listens. */
+export async function startServer (name: string, which: Which, env: NodeJS.ProcessEnv, execArgv: string[] = []): Promise<Server> {
+  const fd = openSync(logFile(name), 'w+')
   const child = fork(SERVER, [which], {
     env,
     // --expose-gc only lets rss() measure the live heap; nothing else calls gc().
     execArgv: ['--expose-gc', ...execArgv],
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc']
+    stdio: ['ignore', fd, 'inherit', 'ipc']
   })
-  const server = { name, child, lines: 0, audits: 0, logBytes: 0 } as Server
-  let lastData = Date.now()
+  const scan = logCounter(fd)
+  const server = {
+    name,
+    child,
+    get lines () { return scan().lines },
+    get audits () { return scan().audits },
+    get logBytes () { return scan().bytes }
+  } as Server
   server.settle = async () => {
-    while (Date.now() - lastData < SETTLE_MS) await sleep(SETTLE_MS)
+    // quiet once the file has not grown for a moment
+    for (let size = -1; size !== fstatSync(fd).size; await sleep(SETTLE_MS)) size = fstatSync(fd).size
   }
-  let tail = Buffer.alloc(0)
-  child.stdout?.on('data', (chunk: Buffer) => {
-    lastData = Date.now()
-    server.lines += count(chunk, Buffer.from('\n'))
-    // A needle cut in two by a chunk boundary is still counted once.
-    const joined = Buffer.concat([tail, chunk])
-    server.audits += count(joined, AUDIT)
-    tail = Buffer.from(joined.subarray(Math.max(0, joined.length - AUDIT.length + 1)))
-    server.logBytes += chunk.length
-  })
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not listen within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS)
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited with ${code} before listening`)) })
@@ -128,6 +155,12 @@ export async function startServer (name: string, which: 'ro2key' | 'baseline', e
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
     await exited
     clearTimeout(timer)
+    closeSync(fd)
   }
   return server
+}
+
+/** Removes the log files of every server started (at the end of a run). */
+export function removeLogs (): void {
+  if (logDir) rmSync(logDir, { recursive: true, force: true })
 }

@@ -1,7 +1,8 @@
-// One benchmark server in its own process: `node .bench-build/bench/server.js ro2key|baseline`.
-// Both sides run the same way (a child node process, same pino options and destination),
-// so the ratio compares the request paths, not the process models.
-// Env: BENCH_LOG=group-commit|sync|async (the logger's destination), BENCH_BODY (baseline's JSON body),
+// One benchmark server in its own process: `node .bench-build/bench/server.js ro2key|plain|baseline`.
+// plain: bare Fastify with `logger: true` (what a user would otherwise run); baseline: bare Fastify
+// with ro2key's own logger (same pino options and destination), so that ratio compares request paths only.
+// Env: BENCH_LOG=group-commit|sync|async (ro2key's and baseline's log destination), BENCH_BODY (the
+// baselines' JSON body), BENCH_FAKE_STS=1 (a synthetic STS through deps.sts, for the memory phase),
 // and for ro2key its ordinary configuration (loadConfig).
 import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
@@ -10,6 +11,7 @@ import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config/index.js'
 import { createLogger, loggerOptions } from '../src/log.js'
 import { buildBaseline } from './baseline.js'
+import { fakeSts } from './fake-sts.js'
 
 const ASYNC_BUFFER_BYTES = 4096
 
@@ -22,10 +24,11 @@ function benchLogger (mode: string | undefined): Logger {
 }
 
 const which = process.argv[2]
-const logger = benchLogger(process.env.BENCH_LOG)
-const app = which === 'baseline'
-  ? await buildBaseline(logger, JSON.parse(process.env.BENCH_BODY ?? '{}'))
-  : await buildApp(loadConfig(process.env), { logger })
+const logger = which === 'plain' ? undefined : benchLogger(process.env.BENCH_LOG)
+const body = JSON.parse(process.env.BENCH_BODY ?? '{}') as Record<string, unknown>
+const app = which === 'ro2key'
+  ? await buildApp(loadConfig(process.env), { logger, ...(process.env.BENCH_FAKE_STS === '1' ? { sts: fakeSts() } : {}) })
+  : await buildBaseline(logger, body)
 await app.listen({ host: '127.0.0.1', port: 0 })
 const address = app.server.address()
 process.send?.({ port: typeof address === 'object' && address ? address.port : 0 })
@@ -54,5 +57,5 @@ async function onMessage (msg: { type?: string, file?: string }): Promise<void> 
 }
 process.on('message', (msg: { type?: string, file?: string }) => { void onMessage(msg) })
 process.once('SIGTERM', () => {
-  app.close().then(() => { logger.flush?.(); process.exit(0) }, () => process.exit(1))
+  app.close().then(() => { (app.log as { flush?: () => void }).flush?.(); process.exit(0) }, () => process.exit(1))
 })

@@ -12,8 +12,11 @@ import { promisify } from 'node:util'
 import { freePort } from '../dev/peers/free-port.js'
 import { ARN_PREFIX, MOTO_ACCOUNT, startMoto } from '../dev/peers/moto.js'
 import { startTokeninfo } from '../dev/peers/tokeninfo.js'
+import { startFederation } from '../dev/peers/federation.js'
+import { startLoginPeer } from '../dev/peers/oidc-login.js'
+import { GRANT_ENV, GRANT_ROLE, demoGrant } from './demo-grant.js'
 import { byHandCommands, writeDemoEnv } from './demo/by-hand.js'
-import { showConsole, startConsolePeer } from './demo/console.js'
+import { showConsole } from './demo/console.js'
 import { showTrust } from './demo/trust.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -80,28 +83,50 @@ async function main (): Promise<void> {
   const token = `demo-${randomUUID()}`
   tokeninfo.add(token, { uid: UID, expiresIn: 86400 })
   console.log(`tokeninfo on ${tokeninfo.url}`)
-  step('starting the AWS console federation endpoint (a loopback stand-in: no internet here)')
-  const federation = await startConsolePeer(moto.url, cleanups)
 
   step('writing the policy file: team mint may use S3MintReadOnly; stups_mint-sync is in mint')
   const dir = mkdtempSync(join(tmpdir(), 'ro2key-demo-'))
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
   const policyFile = join(dir, 'policy.yaml')
-  writeFileSync(policyFile, `teams:\n  mint:\n    roles: [${ROLE}]\n    max_duration: 3600\nmembers:\n  ${UID}: mint\nmembers_realm: /services\n`)
+  writeFileSync(policyFile, `teams:\n  mint:\n    roles: [${ROLE}]\n    max_duration: 3600\n` +
+    `    eligible: { roles: [${GRANT_ROLE}], max_grant: 1800 }\nmembers:\n  ${UID}: mint\nmembers_realm: /services\n`)
   console.log(policyFile)
 
   step(`creating role ${ROLE} in moto with the aws CLI`)
   const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MOTO_ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] })
   const created = await run('aws', ['iam', 'create-role', '--role-name', ROLE, '--assume-role-policy-document', trust, '--endpoint-url', moto.url, '--output', 'json'], awsEnv)
   console.log(JSON.parse(created).Role.Arn)
+  await run('aws', ['iam', 'create-role', '--role-name', GRANT_ROLE, '--assume-role-policy-document', trust, '--endpoint-url', moto.url, '--output', 'json'], awsEnv)
 
   step('starting ro2key (src/main.ts) as a child process')
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
+  // the web page for people: oidc-provider's login page as the company IdP, a console federation stand-in
+  const idp = await startLoginPeer({ redirectUri: `${url}/auth/callback` })
+  cleanups.push(() => idp.stop())
+  const federation = await startFederation({ stsUrl: moto.url })
+  cleanups.push(() => federation.stop())
+  const webEnv = {
+    OIDC_ISSUER: idp.issuer,
+    OIDC_CLIENT_ID: idp.clientId,
+    OIDC_CLIENT_SECRET: idp.clientSecret,
+    PUBLIC_URL: url,
+    SESSION_SECRET: randomUUID() + randomUUID(),
+    FEDERATION_URL: federation.url
+  }
   const ro2key = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...awsEnv, ARN_PREFIX, TOKENINFO_URL: tokeninfo.url, POLICY_FILE: policyFile, HOST: '127.0.0.1', PORT: String(port), FEDERATION_URL: federation.url }
+    env: {
+      ...awsEnv,
+      ARN_PREFIX,
+      TOKENINFO_URL: tokeninfo.url,
+      POLICY_FILE: policyFile,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ...webEnv,
+      ...GRANT_ENV
+    }
   })
   cleanups.push(() => stopChild(ro2key))
   for (const stream of [ro2key.stdout, ro2key.stderr]) {
@@ -120,6 +145,7 @@ async function main (): Promise<void> {
   const arn = String(JSON.parse(who).Arn)
   if (!arn.endsWith(`:assumed-role/${ROLE}/${UID}`)) throw new Error(`unexpected identity ${arn}`)
   console.log(`\nThe robot ${UID} is now ${arn}`)
+  await demoGrant((args) => run('./how_to_use.sh', args, env), step)
 
   step(`GET /console/${ROLE}: an AWS console login URL, opened at the federation endpoint`)
   await showConsole(url, token, ROLE, federation)
@@ -135,6 +161,7 @@ async function main (): Promise<void> {
     ...byHandCommands(writeDemoEnv(dir, { url, token, motoUrl: moto.url }), ROLE)
   ]
   console.log(howTo.join('\n'))
+  console.log(`# the web page: open ${url}/ and sign in as alice (team mint; any password) at the IdP ${idp.issuer}`)
   if (keep) {
     ro2key.once('exit', (code) => {
       if (stopping) return

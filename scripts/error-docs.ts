@@ -29,6 +29,7 @@ export const WHEN: Record<ErrorCode, string> = {
   RO2KEY_AWS_ACCESS_DENIED: 'STS refused AssumeRole: the role\'s trust policy must name ro2key\'s own role ' +
     '(`detail` names the missing permission: `sts:AssumeRole`, `sts:TagSession`, `sts:SetSourceIdentity`).',
   RO2KEY_NOT_FOUND: 'No such route.',
+  RO2KEY_UNKNOWN_ACCOUNT: '`{account}` is neither an alias of the policy\'s `accounts:` nor the id of a listed account.',
   RO2KEY_METHOD_NOT_ALLOWED: 'The route exists, the method does not (every route is a GET).',
   RO2KEY_INTERNAL: 'A bug: fixed text, the stack goes to the log.',
   RO2KEY_UPSTREAM_BAD_RESPONSE: 'A token service, STS, IAM or the federation endpoint answered 5xx or non-JSON, ' +
@@ -40,6 +41,20 @@ export const WHEN: Record<ErrorCode, string> = {
   RO2KEY_HEADERS_TOO_LARGE: 'Request headers over 16 KiB.',
   RO2KEY_OVERLOADED: 'The event loop is saturated (`Retry-After: 5`). `/health` and `/metrics` are never shed.',
   RO2KEY_NOT_READY: '`/ready` while starting or shutting down.',
+  RO2KEY_STEP_UP_REQUIRED: 'The role needs MFA (`require_mfa`, `ro2key:require-mfa`) the token does not prove; `WWW-Authenticate` says what (RFC 9470).',
+  RO2KEY_SIGN_IN_REQUIRED: 'A web page form (`/me/*`) without a signed-in session (an HTML page, not problem+json).',
+  RO2KEY_SIGN_IN_FAILED: '`/auth/callback`: the identity provider refused, or the state, nonce or code did not check out.',
+  RO2KEY_CSRF_TOKEN_INVALID: 'A web page form posted without its CSRF token, or with a wrong one.',
+  RO2KEY_GRANT_NOT_ELIGIBLE: '`POST /grants` or `/membership`: no team of the caller lists the role or group under ' +
+    '`eligible` (or, for a group, under `iam_users.teams`).',
+  RO2KEY_GRANT_ENDING: 'An eligible role\'s grant has fewer than 900 s left (STS\'s minimum session): ' +
+    'request a new grant.',
+  RO2KEY_GRANT_FORBIDDEN: 'Approving your own request, approving without being in an approver team, or revoking ' +
+    'a grant that is neither yours nor one you may approve.',
+  RO2KEY_GRANT_CONFLICT: 'Approving a grant that is not pending; the IAM user or group of a group grant does ' +
+    'not exist.',
+  RO2KEY_STORE_UNAVAILABLE: 'DynamoDB (`STORE_TABLE`) unreachable or failing: grant endpoints only, standing ' +
+    'roles are served without it. `Retry-After`.',
 }
 
 /** The markdown table, one row per registry entry, by status (registry order within one status). */

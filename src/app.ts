@@ -4,6 +4,7 @@ import { loadSpec } from './api/spec.js'
 import type { Config } from './config/index.js'
 import { clientErrorHandler, errorHandler, frameworkErrors } from './error-handler.js'
 import { createLogger } from './log.js'
+import { grantsPlugin } from './grants/plugin.js'
 import { metricsPlugin } from './metrics/plugin.js'
 import { authentication } from './plugins/authentication.js'
 import { loadShedding } from './plugins/load-shedding.js'
@@ -15,6 +16,7 @@ import { requestId } from './plugins/request-id.js'
 import { BODY_LIMIT_BYTES, requestLimits } from './plugins/request-limits.js'
 import { routes } from './routes/index.js'
 import { createServices, type ServiceDeps } from './services.js'
+import { webPages } from './web/plugin.js'
 
 /** Outside dependencies; each defaults to the real one. */
 export interface Deps extends ServiceDeps {
@@ -59,6 +61,8 @@ export async function buildApp (config: Config, deps: Deps = {}): Promise<Fastif
   })
   await app.register(rateLimitPlugin, { perMinute: limits.rateLimitPerMinute })
   await app.register(openapi, { spec, authUrl: config.authUrl })
+  await app.register(grantsPlugin, { service: services.grants, config: config.store })
   await app.register(routes, { spec, config, services })
+  if (config.web !== undefined) await app.register(webPages, { config, web: config.web, services, now: deps.now })
   return app
 }

@@ -10,6 +10,7 @@ export const ERRORS = {
   RO2KEY_ROLE_NOT_ALLOWED: { status: 403, title: 'Role not allowed' },
   RO2KEY_AWS_ACCESS_DENIED: { status: 403, title: 'AWS refused to assume the role' },
   RO2KEY_NOT_FOUND: { status: 404, title: 'Not found' },
+  RO2KEY_UNKNOWN_ACCOUNT: { status: 404, title: 'Account not served' },
   RO2KEY_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   RO2KEY_INTERNAL: { status: 500, title: 'Internal error' },
   RO2KEY_UPSTREAM_BAD_RESPONSE: { status: 502, title: 'Upstream answered badly' },
@@ -20,6 +21,18 @@ export const ERRORS = {
   RO2KEY_HEADERS_TOO_LARGE: { status: 431, title: 'Request headers too large' },
   RO2KEY_OVERLOADED: { status: 503, title: 'Overloaded' },
   RO2KEY_NOT_READY: { status: 503, title: 'Not ready' },
+  // authentication strength (issue 16)
+  RO2KEY_STEP_UP_REQUIRED: { status: 401, title: 'Stronger authentication required' },
+  // the web page for people (issue 18)
+  RO2KEY_SIGN_IN_REQUIRED: { status: 401, title: 'Sign-in required' },
+  RO2KEY_SIGN_IN_FAILED: { status: 400, title: 'Sign-in failed' },
+  RO2KEY_CSRF_TOKEN_INVALID: { status: 403, title: 'Form token missing or not valid' },
+  // time-boxed grants (issue 14)
+  RO2KEY_GRANT_NOT_ELIGIBLE: { status: 403, title: 'Not eligible for this grant' },
+  RO2KEY_GRANT_ENDING: { status: 403, title: 'Grant ends too soon' },
+  RO2KEY_GRANT_FORBIDDEN: { status: 403, title: 'Not allowed to act on this grant' },
+  RO2KEY_GRANT_CONFLICT: { status: 409, title: 'Grant not in a state for this' },
+  RO2KEY_STORE_UNAVAILABLE: { status: 503, title: 'State store unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type ErrorCode = keyof typeof ERRORS

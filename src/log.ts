@@ -1,7 +1,11 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino'
 import { groupCommitDestination } from './log-destination.js'
+import { redactSecrets, secretKeys } from './log-redact.js'
 
-/** Every path where a secret could sit in a log object. */
+/**
+ * Every path where a secret could sit in a log object. The last segment of each path is a
+ * secret key name: it is redacted at any depth of a logged object (see log-redact.ts).
+ */
 export const REDACT_PATHS = [
   'req.headers.authorization',
   'headers.authorization',
@@ -35,15 +39,36 @@ export function redactUrl (url: string): string {
 
 interface RequestLike { method: string, url: string, id?: string, ip?: string }
 
-/** pino options for ro2key: JSON, ISO time, secrets redacted, no token in a logged URL. */
+let lastMs = -1
+let lastTime = ''
+/** pino's isoTime, formatted once per millisecond instead of once per line. */
+function isoTime (): string {
+  const ms = Date.now()
+  if (ms !== lastMs) {
+    lastMs = ms
+    lastTime = `,"time":"${new Date(ms).toISOString()}"`
+  }
+  return lastTime
+}
+
+/**
+ * pino options for ro2key: JSON, ISO time, secrets redacted, no token in a logged URL.
+ * Redaction walks each logged object once for secret key names (formatters.log), which costs
+ * far less per line than pino's path redaction with wildcards. `req` and `res` are left to
+ * their serializers, which keep only method, URL (query tokens masked), address and status.
+ */
 export function loggerOptions (level: string): LoggerOptions {
+  const secrets = secretKeys(REDACT_PATHS)
   return {
     level,
-    timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+    timestamp: isoTime,
+    formatters: {
+      log: (object) => redactSecrets(object, secrets),
+      bindings: (bindings) => redactSecrets(bindings, secrets)
+    },
     serializers: {
       req (req: RequestLike) {
-        if (typeof req?.url !== 'string') return req
+        if (typeof req?.url !== 'string') return redactSecrets({ req }, secrets, 1).req
         return { method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }
       }
     }

@@ -4,6 +4,7 @@ import { renderHelp } from './config/help.js'
 import { buildMetricsServer } from './metrics/plugin.js'
 import { nodeSupportNotice } from './node-support.js'
 import { createShutdown } from './shutdown.js'
+import { runSweepCommand } from './grants/sweep-command.js'
 
 const SHUTDOWN_GRACE_MS = 10_000
 const EXIT_CONFIG = 2
@@ -22,6 +23,7 @@ async function main (): Promise<void> {
     process.exit(EXIT_CONFIG)
   }
   const nodeNotice = nodeSupportNotice(process.version, process.env)
+  if (process.argv[2] === 'sweep') process.exit(await runSweepCommand(config))
   const app = await buildApp(config)
   if (nodeNotice !== undefined) app.log.warn({ node: process.version }, nodeNotice)
   const metricsPort = config.limits.metricsPort

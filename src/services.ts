@@ -2,10 +2,8 @@ import { IAMClient } from '@aws-sdk/client-iam'
 import { STSClient } from '@aws-sdk/client-sts'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Dispatcher } from 'undici'
-import { cachingVerifier } from './auth/token-cache.js'
-import { createTokenVerifier } from './auth/choose-verifier.js'
-import { measuredVerifier } from './auth/measured-verifier.js'
 import type { TokenVerifier } from './auth/token-verifier.js'
+import { verifierFor } from './services-verifier.js'
 import { instrumentedClient } from './aws/instrumented-client.js'
 import { createCredentialCache, type CredentialCache } from './aws/credential-cache.js'
 import { createFederation, type Federation } from './aws/federation.js'
@@ -14,6 +12,11 @@ import type { Config } from './config/index.js'
 import { createUpstreamDispatcher } from './http/dispatcher.js'
 import { createMetrics, type Metrics } from './metrics/metrics.js'
 import { createRoleTags, type IamLike, type RoleTags } from './policy/role-tags.js'
+import { partitionOfArn } from './aws/partition-clients.js'
+import { createAccountServices, type AccountServices, type IamWith } from './services-accounts.js'
+import { createGrantsService, type GrantsService } from './grants/create.js'
+import type { DynamoLike } from './store/dynamo-store.js'
+import type { Store } from './store/store.js'
 
 /** Outside dependencies of the services; each defaults to the real one. */
 export interface ServiceDeps {
@@ -27,10 +30,16 @@ export interface ServiceDeps {
   now?: () => number
   /** metrics registry and seam; a fresh one per app by default */
   metrics?: Metrics
+  /** IAM signing with a reader role's credentials, for ROLE_TAGS_READER_ROLE (issue 17) */
+  iamWith?: IamWith
+  /** the grants' state store (default: DynamoDB STORE_TABLE through `dynamodb`) */
+  store?: Store
+  /** DynamoDB client of the default store */
+  dynamodb?: DynamoLike
 }
 
 /** What the routes and plugins use; `close()` releases the clients ro2key made (not the injected ones). */
-export interface Services {
+export interface Services extends Omit<AccountServices, 'close'> {
   metrics: Metrics
   /** STS with a deadline and metrics */
   sts: StsLike
@@ -40,6 +49,10 @@ export interface Services {
   verifier: TokenVerifier
   credentials: CredentialCache
   federation: Federation
+  /** the clock every component was given (seconds since the epoch) */
+  now: () => number
+  /** time-boxed grants, when STORE_TABLE is set */
+  grants: GrantsService | undefined
   close (): Promise<void>
 }
 
@@ -47,9 +60,9 @@ const STS_CONNECT_TIMEOUT_MS = 2000
 
 // Endpoint, credentials and retries come from the SDK's own settings
 // (AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL_IAM, the default credential chain, AWS_MAX_ATTEMPTS).
-function awsClientOptions (config: Config) {
+function awsClientOptions (config: Config, region = config.awsRegion) {
   return {
-    region: config.awsRegion,
+    region,
     requestHandler: { connectionTimeout: STS_CONNECT_TIMEOUT_MS, requestTimeout: config.limits.stsTimeoutMs }
   }
 }
@@ -64,24 +77,6 @@ function roleTagsFor (
     ttl: config.roleTagsTtl,
     arnPrefix: config.arnPrefix,
     now: () => Math.floor(now())
-  })
-}
-
-function verifierFor (
-  config: Config, deps: ServiceDeps, dispatcher: Dispatcher, metrics: Metrics, now: () => number,
-  logger: FastifyBaseLogger
-): TokenVerifier {
-  const inner = deps.verifier ?? createTokenVerifier(config, {
-    dispatcher,
-    now: () => Math.floor(now()),
-    logger,
-    instrument: (upstream, verifier) => measuredVerifier(verifier, metrics, upstream)
-  })
-  return cachingVerifier(inner, {
-    ttlSeconds: config.tokenCacheTtl,
-    maxEntries: config.tokenCacheMaxEntries,
-    now,
-    onLookup: (outcome) => metrics.cacheLookup('token', outcome !== 'miss')
   })
 }
 
@@ -102,20 +97,39 @@ export function createServices (config: Config, deps: ServiceDeps & { logger: Fa
   const ownDispatcher = deps.dispatcher ? undefined : createUpstreamDispatcher(config.tokeninfoTimeoutMs)
   const dispatcher = deps.dispatcher ?? ownDispatcher as Dispatcher
   const sts = instrumentedClient(deps.sts ?? ownSts as STSClient, 'sts', config.limits.stsTimeoutMs, metrics)
+  const roleTags = roleTagsFor(config, deps.iam ?? ownIam, metrics, now)
+  const federation = federationFor(config, dispatcher, metrics)
+  const accounts = createAccountServices(config, {
+    sts,
+    injectedSts: deps.sts !== undefined,
+    federation,
+    homeRoleTags: roleTags,
+    iamWith: deps.iamWith,
+    dispatcher,
+    metrics,
+    now,
+    clientOptions: (region) => awsClientOptions(config, region)
+  })
+  const grants = createGrantsService(config, { ...deps, now })
   return {
     metrics,
     sts,
-    roleTags: roleTagsFor(config, deps.iam ?? ownIam, metrics, now),
+    ...accounts,
+    roleTags,
     verifier: verifierFor(config, deps, dispatcher, metrics, now, deps.logger),
     credentials: createCredentialCache({
-      assume: (input) => assumeRole(sts, input),
+      // the credential cache keys on the whole AssumeRole input, the full role ARN included
+      assume: (input) => assumeRole(accounts.stsFor(partitionOfArn(input.roleArn)), input),
       maxAgeSeconds: config.credentialCacheMaxAge,
       maxEntries: config.credentialCacheMaxEntries,
       now
     }),
-    federation: federationFor(config, dispatcher, metrics),
+    federation,
+    now,
+    grants,
     async close () {
-      await Promise.all([ownSts?.destroy(), ownIam?.destroy(), ownDispatcher?.close()])
+      const owned = [ownSts?.destroy(), ownIam?.destroy(), ownDispatcher?.close()]
+      await Promise.all([...owned, accounts.close(), grants?.close()])
     }
   }
 }

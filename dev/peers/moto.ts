@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam'
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import { freePort } from './free-port.js'
 
 export interface Moto {
@@ -10,6 +11,8 @@ export interface Moto {
   /** region, endpoint and credentials for an AWS SDK client at this moto */
   clientConfig: { region: string, endpoint: string, credentials: { accessKeyId: string, secretAccessKey: string } }
   iam: IAMClient
+  /** A DynamoDB client at this moto (the grants' state store); the caller destroys it. */
+  dynamodbClient (config?: DynamoDBClientConfig): DynamoDBClient
   createRole (name: string, trustPrincipal?: string): Promise<string>
   reset (): Promise<void>
   stop (): Promise<void>
@@ -52,6 +55,7 @@ export async function startMoto (extraEnv: Record<string, string> = {}, port?: n
   const env = {
     AWS_ENDPOINT_URL_STS: url,
     AWS_ENDPOINT_URL_IAM: url,
+    AWS_ENDPOINT_URL_DYNAMODB: url,
     AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
     AWS_SECRET_ACCESS_KEY: 'moto-instance-secret-not-for-logs',
     AWS_REGION: 'us-east-1',
@@ -69,6 +73,7 @@ export async function startMoto (extraEnv: Record<string, string> = {}, port?: n
     env,
     clientConfig,
     iam,
+    dynamodbClient: (config = {}) => new DynamoDBClient({ ...clientConfig, ...config }),
     async createRole (name, trustPrincipal = `arn:aws:iam::${MOTO_ACCOUNT}:root`) {
       const trust = {
         Version: '2012-10-17',

@@ -1,14 +1,7 @@
 // The demo's console step: the loopback federation peer (dev/peers/federation.ts) stands in for
 // AWS's sign-in endpoint, which a machine without internet cannot reach.
-import { startFederation, type FederationPeer } from '../../dev/peers/federation.js'
-
-/** Starts the federation peer; it checks each session's credentials with moto's STS, as AWS does. */
-export async function startConsolePeer (stsUrl: string, cleanups: Array<() => unknown>): Promise<FederationPeer> {
-  const federation = await startFederation({ stsUrl })
-  cleanups.push(() => federation.stop())
-  console.log(`federation endpoint on ${federation.url}`)
-  return federation
-}
+// demo.ts starts it (for the web page too), with moto's STS to check each session's credentials.
+import type { FederationPeer } from '../../dev/peers/federation.js'
 
 /** GET /console/ROLE with the token, then opens the login URL at the peer: it must send the browser on (302). */
 export async function showConsole (url: string, token: string, role: string, federation: FederationPeer): Promise<void> {

@@ -73,6 +73,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/get_key/{account}/{role_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Temporary AWS credentials for a role in a named account
+         * @description `/get_key/{role_name}` for a role in another account: `account` is an alias of the
+         *     policy's `accounts:` section or the 12-digit id of a listed account (or of
+         *     `ARN_PREFIX`'s). Assumes `<account's prefix>/<role_name>`. An account the policy does
+         *     not list is 404 `RO2KEY_UNKNOWN_ACCOUNT`, whether or not it exists in AWS.
+         */
+        get: operations["getKeyInAccount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/{account}/{role_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * AWS console sign-in URL for a role in a named account
+         * @description `/console/{role_name}` for a role in another account (`account` as on
+         *     `/get_key/{account}/{role_name}`). The federation endpoint and the console host
+         *     follow the partition of the account's prefix.
+         */
+        get: operations["getConsoleInAccount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -111,10 +156,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's grants and the requests the caller may approve
+         * @description The caller's own grants that are active or pending (never an expired one, whether or not
+         *     the sweeper ran), and the pending requests of others that the caller may approve.
+         *     Needs `STORE_TABLE`; 503 with `Retry-After` while DynamoDB is unreachable.
+         */
+        get: operations["listGrants"];
+        put?: never;
+        /**
+         * Request time-boxed access to an eligible role or IAM group
+         * @description Give exactly one of `role` and `group`. Active at once, unless the caller's eligible
+         *     teams name `approvers`: then `pending` until a member of an approver team approves
+         *     (a pending request expires after an hour). A group grant adds the caller's IAM user to
+         *     the group now and removes it at expiry; a role grant lets `/get_key` and `/console`
+         *     vend the role while it lasts.
+         */
+        post: operations["createGrant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/grants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a grant now (the requester or an approver)
+         * @description A group grant's membership is removed at once (unless it pre-existed or another grant holds it).
+         */
+        delete: operations["revokeGrant"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/grants/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a pending request (a member of an approver team, never the requester)
+         * @description The grant becomes active; its duration runs from now.
+         */
+        post: operations["approveGrant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/membership": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * riboseinc iam-authenticating-group compatible - join every eligible group
+         * @description Grants every IAM group the caller is eligible for without approvers, for its
+         *     `max_grant`. Answers `{"action":"AUTHORIZE","success":true}`; errors are problem+json
+         *     with `action` and `success: false` as well.
+         */
+        post: operations["authorizeMembership"];
+        /**
+         * riboseinc compatible - leave the groups joined through grants
+         * @description Revokes every active group grant of the caller; `{"action":"REVOKE","success":true}`.
+         */
+        delete: operations["revokeMembership"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        GrantRequest: {
+            role?: string;
+            group?: string;
+            /** @description Seconds; at most the team's `max_grant` (its default); a role grant at least 900. */
+            duration?: number;
+            reason?: string;
+        };
+        Grant: {
+            id: string;
+            /** @enum {string} */
+            kind: "role" | "group";
+            name: string;
+            uid: string;
+            /** @enum {string} */
+            status: "active" | "pending";
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When an active grant ends, or when a pending request lapses.
+             */
+            expires_at: string;
+            reason?: string;
+            approvers?: string[];
+            approved_by?: string;
+        };
+        GrantList: {
+            grants: components["schemas"]["Grant"][];
+        };
+        MembershipResult: {
+            /** @enum {string} */
+            action: "AUTHORIZE" | "REVOKE";
+            success: boolean;
+        };
+        EligibleGrant: {
+            /** @enum {string} */
+            kind: "role" | "group";
+            name: string;
+            max_grant: number;
+            approvers: string[];
+            grant?: components["schemas"]["Grant"];
+        };
         Credentials: {
             /**
              * @description credential_process format version.
@@ -137,6 +320,8 @@ export interface components {
             /** @description The caller's teams (token claim plus policy members). */
             teams: string[];
             roles: components["schemas"]["RoleGrant"][];
+            /** @description Roles and groups the caller may request for a while (POST /grants), with any live grant. */
+            eligible?: components["schemas"]["EligibleGrant"][];
             /**
              * @description `off`: ROLE_TEAMS_TAG is not set. `listed`: tagged roles are included.
              *     `not-permitted`: ro2key may not call iam:ListRoles, so tagged roles are missing
@@ -154,6 +339,18 @@ export interface components {
             teams: string[];
             /** @description Highest `duration` the caller may ask for; absent when uncapped. */
             max_duration?: number;
+            /**
+             * @description The role needs a stronger sign-in (`require_mfa` in the policy or the role tag
+             *     `ro2key:require-mfa=true`); absent when it does not. For a pattern, true when a
+             *     `require_mfa` pattern covers every name it matches.
+             */
+            require_mfa?: boolean;
+            /** @description With `require_mfa`, whether the current token already proves it (else expect a 401 step-up). */
+            mfa_satisfied?: boolean;
+            /** @description The account's alias in the policy (null for `ARN_PREFIX`'s when it has none). */
+            account?: string | null;
+            /** @description The 12-digit id of the account the role is in. */
+            account_id?: string;
         };
         ConsoleSession: {
             /**
@@ -188,6 +385,15 @@ export interface components {
         };
     };
     responses: {
+        /** @description RFC 9457 problem details with riboseinc's `action` and `success` (false). */
+        MembershipProblem: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & components["schemas"]["MembershipResult"];
+            };
+        };
         /** @description RFC 9457 problem details. */
         Problem: {
             headers: {
@@ -199,6 +405,10 @@ export interface components {
         };
     };
     parameters: {
+        /** @description An alias of the policy's `accounts:` section or the 12-digit id of a listed account. */
+        Account: string;
+        /** @description The grant's id. */
+        GrantId: string;
         /** @description IAM role name under `ARN_PREFIX` (1-64 of `A-Za-z0-9_+=,.@-`). */
         RoleName: string;
         /**
@@ -334,6 +544,94 @@ export interface operations {
             503: components["responses"]["Problem"];
         };
     };
+    getKeyInAccount: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Lifetime of the credentials in seconds. Defaults to 3600 or to the team's
+                 *     `max_duration` when that is lower. Above the team's `max_duration` is refused.
+                 */
+                duration?: components["parameters"]["Duration"];
+                /** @description `json` (default) or `env`, as on `/get_key/{role_name}`. */
+                format?: "json" | "env";
+            };
+            header?: never;
+            path: {
+                /** @description An alias of the policy's `accounts:` section or the 12-digit id of a listed account. */
+                account: components["parameters"]["Account"];
+                /** @description IAM role name under `ARN_PREFIX` (1-64 of `A-Za-z0-9_+=,.@-`). */
+                role_name: components["parameters"]["RoleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Temporary credentials. Sent with `Cache-Control no-store`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Credentials"];
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    getConsoleInAccount: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Lifetime of the credentials in seconds. Defaults to 3600 or to the team's
+                 *     `max_duration` when that is lower. Above the team's `max_duration` is refused.
+                 */
+                duration?: components["parameters"]["Duration"];
+                /** @description `true`: answer 302 with the login URL in `Location` instead of JSON. */
+                redirect?: boolean;
+                /** @description Console page to open after sign-in, on the account's partition's console host. */
+                destination?: string;
+            };
+            header?: never;
+            path: {
+                /** @description An alias of the policy's `accounts:` section or the 12-digit id of a listed account. */
+                account: components["parameters"]["Account"];
+                /** @description IAM role name under `ARN_PREFIX` (1-64 of `A-Za-z0-9_+=,.@-`). */
+                role_name: components["parameters"]["RoleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The console login URL. Sent with `Cache-Control no-store`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleSession"];
+                };
+            };
+            /** @description Redirect to the console login URL (with `redirect=true`). */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
@@ -373,6 +671,163 @@ export interface operations {
                 };
             };
             503: components["responses"]["Problem"];
+        };
+    };
+    listGrants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Grants, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantList"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    createGrant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantRequest"];
+            };
+        };
+        responses: {
+            /** @description The grant. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Grant"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    revokeGrant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The grant's id. */
+                id: components["parameters"]["GrantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    approveGrant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The grant's id. */
+                id: components["parameters"]["GrantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The grant, now active. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Grant"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            502: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    authorizeMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipResult"];
+                };
+            };
+            401: components["responses"]["MembershipProblem"];
+            403: components["responses"]["MembershipProblem"];
+            409: components["responses"]["MembershipProblem"];
+            502: components["responses"]["MembershipProblem"];
+            503: components["responses"]["MembershipProblem"];
+        };
+    };
+    revokeMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipResult"];
+                };
+            };
+            401: components["responses"]["MembershipProblem"];
+            502: components["responses"]["MembershipProblem"];
+            503: components["responses"]["MembershipProblem"];
         };
     };
 }

@@ -2,6 +2,7 @@ import type { Principal } from './principal.js'
 import { invalidToken } from './bearer.js'
 import { badResponse, callJson, statusError, type HttpOptions } from '../http/call-json.js'
 import { listClaim, type TokenVerifier } from './token-verifier.js'
+import { strengthClaims } from './strength-claims.js'
 import type { Clock } from '../lib/clock.js'
 
 export interface IntrospectionOptions {
@@ -53,7 +54,8 @@ export function principalOfIntrospection (
     realm: undefined,
     scopes: listClaim(doc.scope),
     teams: listClaim(doc[opts.teamClaim]),
-    expiresAt: exp
+    expiresAt: exp,
+    ...strengthClaims(doc)
   }
 }
 

@@ -5,6 +5,7 @@ import type { JwkEntry } from './jwk-parse.js'
 import { createJwksStore, type JwksStore } from './jwks.js'
 import type { HttpOptions } from '../http/call-json.js'
 import { listClaim, type TokenVerifier } from './token-verifier.js'
+import { strengthClaims } from './strength-claims.js'
 import { typeAllowed } from './jwt-type.js'
 import type { Clock } from '../lib/clock.js'
 
@@ -94,7 +95,8 @@ export function principalOf (
     realm: undefined,
     scopes: payload.scope !== undefined ? listClaim(payload.scope) : listClaim(payload.scp),
     teams: listClaim(payload[teamClaim]),
-    expiresAt: payload.exp as number
+    expiresAt: payload.exp as number,
+    ...strengthClaims(payload)
   }
 }
 

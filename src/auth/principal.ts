@@ -1,4 +1,5 @@
-export type PrincipalSource = 'tokeninfo' | 'introspection' | 'jwt'
+/** Where the identity comes from; `oidc` is a person signed in to the web page (ID token). */
+export type PrincipalSource = 'tokeninfo' | 'introspection' | 'jwt' | 'oidc'
 
 /** Who the verified token says the caller is; every verifier in auth/ produces one. */
 export interface Principal {
@@ -11,6 +12,12 @@ export interface Principal {
   teams: string[]
   /** seconds since the epoch, when known */
   expiresAt: number | undefined
+  /** RFC 8176 authentication methods (`amr`); absent = not proven */
+  amr?: string[]
+  /** authentication context class (`acr`, OIDC Core 2); absent = not proven */
+  acr?: string
+  /** when the user authenticated (`auth_time`, seconds since the epoch); absent = unknown */
+  authTime?: number
 }
 
 /**

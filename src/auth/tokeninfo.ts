@@ -3,6 +3,7 @@ import type { Principal } from './principal.js'
 import { invalidToken } from './bearer.js'
 import { badResponse, callJson, unavailable } from '../http/call-json.js'
 import { listClaim, type TokenVerifier } from './token-verifier.js'
+import { strengthClaims } from './strength-claims.js'
 import type { Clock } from '../lib/clock.js'
 
 export interface TokeninfoOptions {
@@ -33,7 +34,8 @@ function toPrincipal (info: Record<string, unknown>, opts: TokeninfoOptions): Pr
     realm: typeof info.realm === 'string' ? info.realm : undefined,
     scopes: listClaim(info.scope),
     teams: listClaim(info[opts.teamClaim]),
-    expiresAt: expiresIn === undefined ? undefined : opts.now() + expiresIn
+    expiresAt: expiresIn === undefined ? undefined : opts.now() + expiresIn,
+    ...strengthClaims(info)
   }
 }
 

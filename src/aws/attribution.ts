@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.js'
+import { mfaProven } from '../policy/auth-strength.js'
 import type { Allowed } from '../policy/decide.js'
 import { injectiveName } from '../policy/injective-name.js'
 import { sessionNameFor } from '../policy/session-name.js'
@@ -14,6 +15,9 @@ export interface AttributionOptions {
 export const TAG_UID = 'ro2key:uid'
 export const TAG_TEAM = 'ro2key:team'
 export const TAG_REALM = 'ro2key:realm'
+/** issue 16: whether the token proved MFA, and its amr values joined with + */
+export const TAG_MFA = 'ro2key:mfa'
+export const TAG_AMR = 'ro2key:amr'
 
 /** STS session tag values: up to 256 of letters, digits, spaces and _.:/=+-@. */
 const MAX_TAG_VALUE = 256
@@ -29,6 +33,8 @@ function sessionTags (decision: Allowed, principal: Principal): SessionTag[] {
   const team = decision.teams[0]
   if (team !== undefined) tags.push({ key: TAG_TEAM, value: tagValue(team) })
   if (principal.realm !== undefined) tags.push({ key: TAG_REALM, value: tagValue(principal.realm) })
+  tags.push({ key: TAG_MFA, value: String(mfaProven(principal)) })
+  if (principal.amr !== undefined) tags.push({ key: TAG_AMR, value: tagValue(principal.amr.join('+')) })
   return tags
 }
 

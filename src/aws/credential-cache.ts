@@ -84,7 +84,8 @@ export function createCredentialCache (opts: CredentialCacheOptions): Credential
 
   return {
     async get (input, owner) {
-      const found = cache.lookup(JSON.stringify([owner, cacheKey(input)]), async () => await assume(input), servableNow(input.duration))
+      const key = JSON.stringify([owner, cacheKey(input)])
+      const found = cache.lookup(key, async () => await assume(input), servableNow(input.duration))
       if (found.source === 'hit') return { vended: found.value, cached: true }
       return { vended: await found.pending, cached: found.source === 'coalesced' }
     },

@@ -25,7 +25,10 @@ export interface Federation {
 const SERVICE = 'AWS federation endpoint'
 const ANSWERED_BADLY = 'The AWS federation endpoint answered badly'
 
-/** The SigninToken of a 200 body (callText caps its size); causes name sizes only, never the body (it holds the token). */
+/**
+ * The SigninToken of a 200 body (callText caps its size); causes name sizes only, never the body
+ * (it holds the token).
+ */
 function parseToken (text: string): string {
   let doc: unknown
   try {

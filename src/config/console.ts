@@ -13,11 +13,13 @@ export interface ConsoleConfig {
 }
 
 /** The console federation settings; the endpoint defaults to the partition's. */
-export function readConsole (env: Env, partition: Partition, problems: string[]): ConsoleConfig {
+export function readConsole (
+  env: Env, partition: Partition, publicUrl: string | undefined, problems: string[]
+): ConsoleConfig {
   const sessionDuration = readEnum<SessionDurationRule>(env, V.CONSOLE_SESSION_DURATION, problems)
   return {
     federationUrl: readUrl(env, V.FEDERATION_URL, problems) ?? PARTITION_CONSOLE[partition].federationUrl,
-    issuer: readUrl(env, V.CONSOLE_ISSUER, problems) ?? readUrl(env, V.PUBLIC_URL, problems),
+    issuer: readUrl(env, V.CONSOLE_ISSUER, problems) ?? publicUrl,
     timeoutMs: readInt(env, V.FEDERATION_TIMEOUT_MS, problems),
     sessionDuration
   }

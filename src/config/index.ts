@@ -1,15 +1,19 @@
 import type { Partition } from '../aws/partitions.js'
 import type { Policy } from '../policy/policy-file.js'
+import type { Accounts } from '../policy/accounts.js'
+import { readAccounts } from './accounts.js'
 import { readArnPrefix, readRegion } from './aws.js'
 import { readAttribution, type Attribution } from './attribution.js'
 import { readConsole, type ConsoleConfig } from './console.js'
 import { checkMembersScope } from './members-scope.js'
 import { readLimits, type Limits } from './operations.js'
 import { readPolicy } from './policy.js'
-import { CONFIG_DOC, readEnum, readInt, readString, readUrl, type Env } from './read.js'
 import { readScopes } from './scopes.js'
+import { readStoreConfig, type StoreConfig } from './store.js'
+import { CONFIG_DOC, readEnum, readInt, readString, readUrl, type Env } from './read.js'
 import { readTokenVerifiers, type IntrospectionConfig, type JwtConfig } from './tokens.js'
 import { VARIABLES as V } from './variables.js'
+import { readWeb, type WebConfig } from './web.js'
 
 export type { Env } from './read.js'
 
@@ -45,6 +49,14 @@ export interface Config extends Attribution {
   credentialCacheMaxEntries: number
   /** timeouts, rate limit, load shedding, metrics port, shutdown */
   limits: Limits
+  /** ARN_PREFIX's account and the policy's `accounts:` (issue 17) */
+  accounts: Accounts
+  /** ROLE_TAGS_READER_ROLE: role name assumed in each account to read role tags there */
+  roleTagsReaderRole: string | undefined
+  /** the web page for people, when OIDC_ISSUER is set */
+  web: WebConfig | undefined
+  /** the grants' DynamoDB table and sweeper; undefined = stateless */
+  store: StoreConfig | undefined
 }
 
 /** Thrown at boot with every configuration problem at once. */
@@ -61,6 +73,8 @@ export function loadConfig (env: Env): Config {
   const { arnPrefix, partition } = readArnPrefix(env, problems)
   const { tokeninfoUrl, introspection, jwt } = readTokenVerifiers(env, problems)
   const logLevel = readEnum(env, V.LOG_LEVEL, problems)
+  // read once: the console Issuer and the web redirect URI both use it
+  const publicUrl = readUrl(env, V.PUBLIC_URL, problems)
   const config = {
     host: readString(env, V.HOST),
     port: readInt(env, V.PORT, problems),
@@ -77,15 +91,18 @@ export function loadConfig (env: Env): Config {
     teamClaim: readString(env, V.TEAM_CLAIM),
     policy: readPolicy(env, problems),
     ...readAttribution(env, problems),
-    console: readConsole(env, partition, problems),
+    console: readConsole(env, partition, publicUrl, problems),
     introspection,
     jwt,
     uidClaim: readString(env, V.UID_CLAIM),
     credentialCacheMaxAge: readInt(env, V.CREDENTIAL_CACHE_MAX_AGE, problems),
     credentialCacheMaxEntries: readInt(env, V.CREDENTIAL_CACHE_MAX_ENTRIES, problems),
-    limits: readLimits(env, problems)
+    limits: readLimits(env, problems),
+    web: readWeb(env, publicUrl, problems)
   }
+  const { accounts, roleTagsReaderRole } = readAccounts(env, arnPrefix, config.policy, problems)
   checkMembersScope(config.policy, { tokeninfoUrl, introspection, jwt }, problems)
+  const store = readStoreConfig(env, config.policy, problems)
   if (problems.length > 0 || config.policy === undefined) throw new ConfigError(problems)
-  return { ...config, policy: config.policy }
+  return { ...config, policy: config.policy, accounts, roleTagsReaderRole, store }
 }

@@ -1,5 +1,6 @@
 import { parse } from 'yaml'
 import { buildPolicy, loadPolicyFile, type Policy } from '../policy/policy-file.js'
+import { lineLocator } from '../policy/yaml-lines.js'
 import { problem, readRaw, type Env } from './read.js'
 import { VARIABLES as V } from './variables.js'
 
@@ -9,7 +10,7 @@ export function readPolicy (env: Env, problems: string[]): Policy | undefined {
   const inline = readRaw(env, V.POLICY)
   try {
     if (file) return loadPolicyFile(file)
-    if (inline) return buildPolicy(parse(inline), 'POLICY')
+    if (inline) return buildPolicy(parse(inline), 'POLICY', lineLocator(inline))
   } catch (err) {
     const name = file ? 'POLICY_FILE' : 'POLICY'
     problems.push(problem(`${name}: ${(err as Error).message}`, name))

@@ -3,6 +3,8 @@ export type Env = Record<string, string | undefined>
 
 /** Sections of docs/configuration.md; each variable belongs to one. */
 export type Feature = 'server' | 'aws' | 'tokens' | 'authorization' | 'attribution' | 'console' | 'caches' | 'limits'
+  | 'web'
+  | 'grants'
 
 interface Common {
   feature: Feature

@@ -20,5 +20,16 @@ export const FEATURES: Record<Feature, { title: string, intro: string }> = {
   },
   console: { title: 'Console sign-in', intro: 'GET /console/{role_name}: the AWS federation endpoint and login URL.' },
   caches: { title: 'Caches', intro: 'Per-instance caches of verified tokens and issued credentials.' },
-  limits: { title: 'Limits, health and metrics', intro: 'Timeouts, rate limit, load shedding, metrics port, shutdown.' }
+  limits: {
+    title: 'Limits, health and metrics', intro: 'Timeouts, rate limit, load shedding, metrics port, shutdown.'
+  },
+  web: {
+    title: 'Web page for people',
+    intro: 'OpenID Connect sign-in and the server-rendered page (docs/web.md); off unless OIDC_ISSUER is set.'
+  },
+  grants: {
+    title: 'Grants and the state store',
+    intro: 'Time-boxed roles and groups (docs/grants.md) keep their state in one DynamoDB table; the SDK reads ' +
+      'AWS_ENDPOINT_URL_DYNAMODB. Without STORE_TABLE ro2key is stateless.'
+  }
 }

@@ -22,8 +22,9 @@ const PARTITION_REGION = 'the partition\'s first region'
 const TABLE = {
   HOST: text('server', 'Listen address.', { default: '0.0.0.0' }),
   PORT: int('server', 'Listen port.', { default: 8080, min: 0, max: 65535 }),
-  PUBLIC_URL: url('server', 'ro2key\'s own external base URL (behind the load balancer); console login URLs name it.',
-    { defaultText: 'the request\'s Host, when it is a plain host name' }),
+  PUBLIC_URL: url('server', 'ro2key\'s own external base URL: console login URLs name it; web redirect URI is ' +
+    'PUBLIC_URL/auth/callback.',
+  { defaultText: 'the request\'s Host, when it is a plain host name' }),
   LOG_LEVEL: oneOf('server', 'pino log level.', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
 
   ARN_PREFIX: text('aws', 'Required. Roles ro2key may vend; the partition (aws, aws-cn, aws-us-gov) picks the region.',
@@ -60,6 +61,8 @@ const TABLE = {
   SOURCE_IDENTITY: bool('attribution', 'AssumeRole sets SourceIdentity to the caller\'s uid.'),
   SESSION_TAGS: bool('attribution', 'AssumeRole sends the session tags ro2key:uid, ro2key:team, ro2key:realm.'),
   TRANSITIVE_TAGS: bool('attribution', 'Those session tags are transitive (needs SESSION_TAGS).'),
+  ROLE_TAGS_READER_ROLE: text('attribution', 'Role (same name in each policy account) assumed to read role tags there.',
+    { format: 'a role name, optionally path/name', defaultText: 'tags read in the ARN_PREFIX account only' }),
 
   FEDERATION_URL: url('console', 'The AWS console federation endpoint.',
     { defaultText: 'the ARN_PREFIX partition\'s' }),
@@ -90,7 +93,21 @@ const TABLE = {
   METRICS_PORT: int('limits', 'Serve /metrics on this port only.',
     { default: undefined, min: 1, max: 65535, defaultText: 'on the API port' }),
   SHUTDOWN_DELAY_MS: int('limits', 'On SIGTERM, /ready answers 503 this long before the listener closes.',
-    { default: 0, min: 0, max: 5000 })
+    { default: 0, min: 0, max: 5000 }),
+
+  OIDC_ISSUER: url('web', 'OpenID Connect issuer (discovery) people sign in with; turns the web page on.',
+    { defaultText: 'web page off' }),
+  OIDC_CLIENT_ID: text('web', 'ro2key\'s client id at OIDC_ISSUER (authorization code flow with PKCE).'),
+  OIDC_CLIENT_SECRET: text('web', 'Its client secret (client_secret_basic).', { secret: true }),
+  SESSION_SECRET: text('web', 'Key of the encrypted session cookie: 32 or more random bytes (openssl rand -base64 32).',
+    { secret: true }),
+  UI_SESSION_TTL: int('web', 'Seconds a web session lasts after sign-in.', { default: 28800, min: 300, max: 604800 }),
+
+  STORE_TABLE: text('grants', 'DynamoDB table of grants (required when the policy has an eligible section).',
+    { defaultText: 'stateless: no grants' }),
+  STORE_CREATE: bool('grants', 'Create STORE_TABLE at boot when missing (demo, tests); boot fails if it cannot.'),
+  SWEEP_INTERVAL: int('grants', 'Seconds between sweeps that end expired grants on this replica; 0 = off.',
+    { default: 60, min: 0, max: 86400 })
 } satisfies Record<string, Spec>
 
 type Table = typeof TABLE

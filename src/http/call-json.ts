@@ -31,7 +31,9 @@ export interface UpstreamAnswer {
 export const MAX_UPSTREAM_BODY_BYTES = 256 * 1024
 
 /** The body as text, or undefined as soon as it passes `cap` bytes (the rest is never read). */
-async function readCapped (body: AsyncIterable<Buffer> & { destroy (): unknown }, cap: number): Promise<string | undefined> {
+async function readCapped (
+  body: AsyncIterable<Buffer> & { destroy (): unknown }, cap: number
+): Promise<string | undefined> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of body) {

@@ -5,5 +5,7 @@ const OPERATIONAL = new Set(['/health', '/ready', '/metrics'])
 
 /** True for the operational routes that limits leave alone. */
 export function isOperational (request: FastifyRequest): boolean {
-  return OPERATIONAL.has(request.url.split('?')[0] ?? '')
+  const url = request.url
+  const query = url.indexOf('?')
+  return OPERATIONAL.has(query === -1 ? url : url.slice(0, query))
 }

@@ -1,6 +1,8 @@
 import type { Principal } from '../auth/principal.js'
 import { DEFAULT_DURATION } from '../aws/sts-rules.js'
+import type { Account } from './accounts.js'
 import type { Policy } from './policy-file.js'
+import { matchesRole } from './role-pattern.js'
 import { memberTeams } from './members.js'
 import { sessionNameFor } from './session-name.js'
 
@@ -28,6 +30,8 @@ export interface Request {
   roleName: string
   /** requested seconds; undefined means the default */
   duration: number | undefined
+  /** the account of /get_key/{account}/{role_name}; undefined = ARN_PREFIX's */
+  account?: Account
 }
 
 /** The caller's teams: the token's team claim plus the policy's members entries for its source. */
@@ -59,8 +63,10 @@ export function decide (
 ): Allowed | Denied {
   const teams = teamsOf(principal, policy)
   if (teams.length === 0) return { allowed: false, reason: 'no-team', teams }
+  const { account, roleName } = request
+  const target = { accountAlias: account?.alias, isDefault: account?.isDefault ?? true, roleName }
   const grants = (team: string): boolean =>
-    tagTeams.includes(team) || policy.teams.get(team)?.matchers.some((m) => m.test(request.roleName)) === true
+    tagTeams.includes(team) || policy.teams.get(team)?.rolePatterns.some((p) => matchesRole(p, target)) === true
   const granting = teams.filter(grants)
   if (granting.length === 0) return { allowed: false, reason: 'role-not-allowed', teams }
   const cap = durationCap(granting, policy)
@@ -70,7 +76,7 @@ export function decide (
   }
   return {
     allowed: true,
-    roleArn: `${arnPrefix}/${request.roleName}`,
+    roleArn: `${account?.prefix ?? arnPrefix}/${roleName}`,
     sessionName: sessionNameFor(principal.uid),
     duration,
     teams: granting

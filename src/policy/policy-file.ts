@@ -1,32 +1,46 @@
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { MAX_DURATION, MIN_DURATION } from '../aws/sts-rules.js'
+import { parseRequireMfa, type MfaRule } from './require-mfa.js'
+import { parseAccounts, type AccountEntry } from './accounts.js'
+import { lineLocator, withLine, type LineOf } from './yaml-lines.js'
+import { aliasesOf, compileName, parseRolePattern, type RolePattern } from './role-pattern.js'
+import { parseMembers, parseScoped, type ScopedMembers } from './members-file.js'
+import { checkEligible, parseEligible, parseIamUsers, type Eligible, type IamUsers } from './eligible.js'
 
 /** A team's grant: role name patterns and an optional duration cap in seconds. */
 export interface TeamGrant {
   patterns: string[]
+  /** the name part of each pattern only (account-blind): match with rolePatterns */
   matchers: RegExp[]
+  /** the patterns with their account (plain, alias/ or any), see role-pattern.ts */
+  rolePatterns: RolePattern[]
   maxDuration: number | undefined
+  /** require_mfa: roles of this team that need a stronger authentication (issue 16) */
+  requireMfa?: MfaRule | undefined
+  /** time-boxed roles and groups on request (issue 14) */
+  eligible?: Eligible
 }
 
-export interface Policy {
+interface PolicyCore {
   teams: Map<string, TeamGrant>
   /** principal uid -> teams, for tokens without a team claim (see members.ts for whom they apply to) */
   members: Map<string, string[]>
-  /** members_of: identity source (jwt, introspection, tokeninfo[:realm]) -> uid -> teams */
-  membersOf?: Map<string, Map<string, string[]>>
-  /** members_realm: the tokeninfo realm the plain members belong to ('' = answers without realm) */
-  membersRealm?: string
+  /** `accounts:` alias -> role ARN prefix (issue 17); absent = ARN_PREFIX only */
+  accounts?: Map<string, AccountEntry>
+  /** who the caller is in IAM (issue 14) */
+  iamUsers?: IamUsers
 }
 
-/** Characters of an IAM role name, plus `*` in patterns. */
-const PATTERN = /^[\w+=,.@*-]{1,64}$/
-const TEAM_KEYS = new Set(['roles', 'max_duration'])
+/** The whole policy: teams, members and accounts, plus members scoped to an identity source. */
+export type Policy = PolicyCore & ScopedMembers
+
+const TEAM_KEYS = new Set(['roles', 'max_duration', 'require_mfa', 'eligible'])
+const TOP_KEYS = new Set(['teams', 'members', 'members_of', 'members_realm', 'accounts', 'iam_users'])
 
 /** `*` matches any run of role-name characters; everything else is literal. */
 export function compilePattern (pattern: string): RegExp {
-  const body = pattern.split('*').map((part) => part.replace(/[.+]/g, '\\$&')).join('[\\w+=,.@-]*')
-  return new RegExp(`^${body}$`)
+  return compileName(pattern)
 }
 
 function isRecord (value: unknown): value is Record<string, unknown> {
@@ -39,11 +53,14 @@ function parseTeam (name: string, raw: unknown, problems: string[]): TeamGrant |
     return undefined
   }
   for (const key of Object.keys(raw)) {
-    if (!TEAM_KEYS.has(key)) problems.push(`teams.${name}.${key} is not a known key (roles, max_duration)`)
+    if (!TEAM_KEYS.has(key)) problems.push(`teams.${name}.${key} is not a known key (${[...TEAM_KEYS].join(', ')})`)
   }
   const roles = raw.roles
-  if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string' && PATTERN.test(r))) {
-    problems.push(`teams.${name}.roles must be a list of role names or patterns ([A-Za-z0-9_+=,.@-] and *, 1-64 chars)`)
+  const parse = (r: unknown): RolePattern | undefined => typeof r === 'string' ? parseRolePattern(r) : undefined
+  const rolePatterns = Array.isArray(roles) ? roles.map(parse) : []
+  if (!Array.isArray(roles) || !rolePatterns.every((p) => p !== undefined)) {
+    problems.push(`teams.${name}.roles must be a list of role names or patterns ([A-Za-z0-9_+=,.@-] and *, ` +
+      '1-64 chars), each optionally after alias/ or */')
     return undefined
   }
   const maxDuration = raw.max_duration
@@ -53,57 +70,35 @@ function parseTeam (name: string, raw: unknown, problems: string[]): TeamGrant |
     problems.push(`teams.${name}.max_duration must be an integer from ${MIN_DURATION} to ${MAX_DURATION}`)
     return undefined
   }
-  return { patterns: roles, matchers: roles.map(compilePattern), maxDuration: maxDuration as number | undefined }
+  const patterns = rolePatterns as RolePattern[]
+  const cap = maxDuration as number | undefined
+  const grant: TeamGrant = {
+    patterns: roles, matchers: patterns.map((p) => p.regex), rolePatterns: patterns, maxDuration: cap
+  }
+  if (raw.require_mfa !== undefined) {
+    const rule = parseRequireMfa(name, raw.require_mfa, problems)
+    if (rule === undefined) return undefined
+    grant.requireMfa = rule
+  }
+  const eligible = parseEligible(name, raw.eligible, problems)
+  return eligible === undefined ? grant : { ...grant, eligible }
 }
 
-function parseMembers (
-  raw: unknown, teams: Map<string, TeamGrant>, problems: string[], at = 'members'
-): Map<string, string[]> {
-  const members = new Map<string, string[]>()
-  if (raw === undefined || raw === null) return members
-  if (!isRecord(raw)) {
-    problems.push(`${at} must be a mapping of uid to team or list of teams`)
-    return members
-  }
-  for (const [uid, value] of Object.entries(raw)) {
-    const list = typeof value === 'string' ? [value] : value
-    if (!Array.isArray(list) || !list.every((t) => typeof t === 'string')) {
-      problems.push(`${at}.${uid} must be a team name or a list of team names`)
-      continue
+/** Every `alias/` in a team's roles names an `accounts:` entry. */
+function checkAliases (teams: Map<string, TeamGrant>, accounts: Map<string, AccountEntry>, problems: string[]): void {
+  for (const [name, grant] of teams) {
+    for (const alias of new Set(aliasesOf(grant.rolePatterns))) {
+      if (!accounts.has(alias)) problems.push(`teams.${name}.roles: account "${alias}" is not defined under accounts`)
     }
-    for (const team of list) {
-      if (!teams.has(team)) problems.push(`${at}.${uid}: team "${team}" is not defined under teams`)
+    for (const alias of new Set(aliasesOf(grant.requireMfa?.rolePatterns ?? []))) {
+      if (accounts.has(alias)) continue
+      problems.push(`teams.${name}.require_mfa.roles: account "${alias}" is not defined under accounts`)
     }
-    members.set(uid, list)
   }
-  return members
-}
-
-/** Identity sources a members_of key may name (docs/authorization.md). */
-const SOURCE_ID = /^(jwt|introspection|tokeninfo(:.+)?)$/
-const TOP_KEYS = new Set(['teams', 'members', 'members_of', 'members_realm'])
-
-function parseScoped (doc: Record<string, unknown>, teams: Map<string, TeamGrant>, problems: string[]): Partial<Policy> {
-  const scoped: Partial<Policy> = {}
-  const realm = doc.members_realm
-  if (realm !== undefined && typeof realm !== 'string') problems.push('members_realm must be a string, e.g. /services')
-  else if (realm !== undefined) scoped.membersRealm = realm
-  const raw = doc.members_of
-  if (raw === undefined || raw === null) return scoped
-  if (!isRecord(raw)) {
-    problems.push('members_of must be a mapping of identity source (jwt, introspection, tokeninfo:REALM) to members')
-    return scoped
-  }
-  scoped.membersOf = new Map()
-  for (const [source, members] of Object.entries(raw)) {
-    if (!SOURCE_ID.test(source)) problems.push(`members_of.${source}: not jwt, introspection, tokeninfo or tokeninfo:REALM`)
-    scoped.membersOf.set(source, parseMembers(members, teams, problems, `members_of.${source}`))
-  }
-  return scoped
 }
 
 /** Validates a parsed policy document; throws one Error listing every problem. */
-export function buildPolicy (doc: unknown, source: string): Policy {
+export function buildPolicy (doc: unknown, source: string, lineOf?: LineOf): Policy {
   const problems: string[] = []
   const teams = new Map<string, TeamGrant>()
   if (!isRecord(doc)) throw new Error(`${source}: must be a mapping with "teams" (and optionally "members")`)
@@ -119,9 +114,14 @@ export function buildPolicy (doc: unknown, source: string): Policy {
     }
   }
   const members = parseMembers(doc.members, teams, problems)
+  const accounts = parseAccounts(doc.accounts, problems)
+  checkAliases(teams, accounts, problems)
   const scoped = parseScoped(doc, teams, problems)
-  if (problems.length > 0) throw new Error(`${source}: ${problems.join('; ')}`)
-  return { teams, members, ...scoped }
+  const iamUsers = parseIamUsers(doc.iam_users, problems)
+  checkEligible(teams, iamUsers, problems)
+  if (problems.length > 0) throw new Error(`${source}: ${problems.map((p) => withLine(p, lineOf)).join('; ')}`)
+  const policy: Policy = { teams, members, accounts, ...scoped }
+  return iamUsers === undefined ? policy : { ...policy, iamUsers }
 }
 
 /** Reads and validates a YAML or JSON policy file. */
@@ -138,5 +138,5 @@ export function loadPolicyFile (path: string): Policy {
   } catch (err) {
     throw new Error(`${path}: not valid YAML or JSON (${(err as Error).message.split('\n')[0]})`)
   }
-  return buildPolicy(doc, path)
+  return buildPolicy(doc, path, lineLocator(text))
 }

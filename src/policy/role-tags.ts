@@ -16,7 +16,18 @@ export interface RoleTagsOptions {
   now: Clock
 }
 
-export interface TaggedRole { roleName: string, teams: string[] }
+export interface TaggedRole {
+  roleName: string
+  teams: string[]
+  /** the role carries ro2key:require-mfa=true (issue 16) */
+  requireMfa?: boolean
+}
+
+/** One role's tags as ro2key reads them. */
+export interface RoleInfo { teams: string[], requireMfa: boolean }
+
+/** The role tag that asks for MFA; IAM tag keys are case-insensitive, the value is `true`. */
+export const REQUIRE_MFA_TAG = 'ro2key:require-mfa'
 
 export type RoleListing = { status: 'listed', roles: TaggedRole[] } | { status: 'not-permitted' }
 
@@ -24,7 +35,9 @@ export type RoleListing = { status: 'listed', roles: TaggedRole[] } | { status: 
 export interface RoleTags {
   /** the teams the role's tag lists; [] when the role does not exist under ARN_PREFIX */
   teamsFor (roleName: string): Promise<string[]>
-  /** every role under ARN_PREFIX's path with the teams its tag lists */
+  /** true when the role carries ro2key:require-mfa=true (false when it does not exist) */
+  requiresMfa (roleName: string): Promise<boolean>
+  /** every role under ARN_PREFIX's path with a teams tag or ro2key:require-mfa, and what they say */
   list (): Promise<RoleListing>
 }
 
@@ -49,22 +62,29 @@ export function teamsOfRole (role: Role | undefined, tagKey: string): string[] {
   return teamsOfTag(role?.Tags?.find((tag) => tag.Key?.toLowerCase() === wanted)?.Value)
 }
 
+/** Whether a role's tags ask for MFA (ro2key:require-mfa=true, value case-insensitive). */
+export function requiresMfaTag (role: Role | undefined): boolean {
+  const tag = role?.Tags?.find((t) => t.Key?.toLowerCase() === REQUIRE_MFA_TAG)
+  return tag?.Value?.trim().toLowerCase() === 'true'
+}
+
 /** Role tags from IAM, cached per role for `ttl` seconds, concurrent reads of one role coalesced. */
 export function createRoleTags (opts: RoleTagsOptions): RoleTags {
   const path = rolePath(opts.arnPrefix)
   // An answer is fresh for `ttl` seconds after it arrived.
   const now = wholeSeconds(opts.now)
   const keepUntil = (): number => now() + opts.ttl
-  const roles = createCoalescingCache<string[]>({ max: MAX_CACHED_ROLES, now, keepUntil })
+  const roles = createCoalescingCache<RoleInfo>({ max: MAX_CACHED_ROLES, now, keepUntil })
   const listing = createCoalescingCache<RoleListing>({ max: 1, now, keepUntil })
 
-  async function readRole (roleName: string): Promise<string[]> {
+  async function readRole (roleName: string): Promise<RoleInfo> {
     try {
       const out = await opts.iam.send(new GetRoleCommand({ RoleName: roleName }))
       // GetRole finds a name under any path; ro2key assumes ARN_PREFIX/<name> only.
-      return out.Role?.Path === path ? teamsOfRole(out.Role, opts.tagKey) : []
+      if (out.Role?.Path !== path) return { teams: [], requireMfa: false }
+      return { teams: teamsOfRole(out.Role, opts.tagKey), requireMfa: requiresMfaTag(out.Role) }
     } catch (err) {
-      if (isNoSuchEntity(err as AwsErrorShape)) return []
+      if (isNoSuchEntity(err as AwsErrorShape)) return { teams: [], requireMfa: false }
       throw mapIamError(err as AwsErrorShape & Error, 'GetRole')
     }
   }
@@ -87,8 +107,9 @@ export function createRoleTags (opts: RoleTagsOptions): RoleTags {
     return names
   }
 
-  const teamsFor = async (roleName: string): Promise<string[]> =>
+  const infoOf = async (roleName: string): Promise<RoleInfo> =>
     await roles.get(roleName, async () => await readRole(roleName))
+  const teamsFor = async (roleName: string): Promise<string[]> => (await infoOf(roleName)).teams
 
   async function readListing (): Promise<RoleListing> {
     const names = await listNames()
@@ -97,9 +118,14 @@ export function createRoleTags (opts: RoleTagsOptions): RoleTags {
     const tagged: TaggedRole[] = []
     for (let i = 0; i < names.length; i += LIST_CONCURRENCY) {
       const batch = names.slice(i, i + LIST_CONCURRENCY)
-      const teams = await Promise.all(batch.map(teamsFor))
+      const infos = await Promise.all(batch.map(infoOf))
       batch.forEach((roleName, j) => {
-        if (teams[j]?.length) tagged.push({ roleName, teams: teams[j] as string[] })
+        const info = infos[j] as RoleInfo
+        // a role tagged only ro2key:require-mfa is listed too, for the /roles marks
+        if (info.teams.length || info.requireMfa) {
+          const role: TaggedRole = { roleName, teams: info.teams }
+          tagged.push(info.requireMfa ? { ...role, requireMfa: true } : role)
+        }
       })
     }
     return { status: 'listed', roles: tagged }
@@ -107,6 +133,7 @@ export function createRoleTags (opts: RoleTagsOptions): RoleTags {
 
   return {
     teamsFor,
+    requiresMfa: async (roleName) => (await infoOf(roleName)).requireMfa,
     list: async () => await listing.get('roles', readListing)
   }
 }

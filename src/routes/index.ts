@@ -9,6 +9,8 @@ import { createGetKey } from './get-key.js'
 import { getHealth } from './health.js'
 import { createGetReady } from './ready.js'
 import { createGetRoles } from './roles.js'
+import { approveGrant, createGrant, listGrants, revokeGrant } from './grants.js'
+import { authorizeMembership, revokeMembership } from './membership.js'
 
 export interface RoutesOptions {
   /** openapi.yaml as loaded: its operationIds name the handlers below */
@@ -19,13 +21,21 @@ export interface RoutesOptions {
 
 /** The routes of openapi.yaml: each operationId to its handler, each security scheme to app.authenticate. */
 export const routes = fp<RoutesOptions>(async function routes (app, { spec, config, services }) {
-  const { credentials, federation, roleTags, sts } = services
+  const { credentials, federation, roleTags, sts, roleTagsIn } = services
   const serviceHandlers = {
-    getKey: createGetKey(config, credentials, roleTags),
+    getKey: createGetKey(config, credentials, roleTags, roleTagsIn, services.now),
     getHealth,
-    getRoles: createGetRoles(config, roleTags),
-    getConsole: createGetConsole(config, sts, federation, roleTags),
-    getReady: createGetReady(app.readiness)
+    getRoles: createGetRoles(config, roleTags, roleTagsIn, services.now),
+    getConsole: createGetConsole(config, sts, federation, roleTags, undefined, services.now),
+    getReady: createGetReady(app.readiness),
+    getKeyInAccount: createGetKey(config, credentials, roleTags, roleTagsIn, services.now),
+    getConsoleInAccount: createGetConsole(config, sts, federation, roleTags, services, services.now),
+    listGrants,
+    createGrant,
+    approveGrant,
+    revokeGrant,
+    authorizeMembership,
+    revokeMembership
   }
   // glue warns at every boot when no parser exists for a content type of the spec; problem+json
   // only ever appears in responses here (request bodies are refused), so a parser that refuses.
@@ -42,4 +52,7 @@ export const routes = fp<RoutesOptions>(async function routes (app, { spec, conf
     // ever appears in responses here, so that warning is noise.
     logLevel: 'error'
   })
-}, { name: 'routes', dependencies: ['authentication', 'readiness', 'metrics', 'rate-limit', 'error-handler'] })
+}, {
+  name: 'routes',
+  dependencies: ['authentication', 'readiness', 'metrics', 'rate-limit', 'error-handler', 'grants']
+})

@@ -45,13 +45,13 @@ t.test('the security handler reads the route\'s acceptBareToken config', async (
   t.same(seen, ['tok-mint'])
 })
 
-t.test('in the spec only getKey accepts the bare token', async (t) => {
+t.test('in the spec only getKey and getKeyInAccount (container credentials) accept the bare token', async (t) => {
   const spec = loadSpec()
   const accepting: string[] = []
   for (const item of Object.values(spec.paths as Record<string, Record<string, any>>)) {
     for (const op of Object.values(item)) if (op?.['x-fastify-config']?.acceptBareToken === true) accepting.push(op.operationId)
   }
-  t.same(accepting, ['getKey'])
+  t.same(accepting, ['getKey', 'getKeyInAccount'])
 })
 
 t.test('GET /get_key with Authorization: <token>', async (t) => {

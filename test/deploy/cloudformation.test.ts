@@ -117,8 +117,23 @@ t.test('ro2key\'s task role: trusted by ECS tasks, allowed what deploy/iam allow
   t.same(actions(statements, (r) => JSON.stringify(r) === JSON.stringify({ 'Fn::Sub': '${ArnPrefix}/*' })),
     actions(sample, (r) => String(r).endsWith(':role/robots/*')), 'on ARN_PREFIX/*: the sample\'s actions')
   t.same(actions(statements, (r) => r === '*'), actions(sample, (r) => r === '*'), 'account-wide: the sample\'s read')
-  t.equal(statements.length, 2, 'nothing more')
+  t.same(actions(statements, (r) => JSON.stringify(r) === JSON.stringify({ 'Fn::GetAtt': ['StoreTable', 'Arn'] })),
+    ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], 'grants: the table, nothing more')
+  t.same(actions(statements, (r) => Array.isArray(r)), ['iam:AddUserToGroup', 'iam:GetGroup', 'iam:RemoveUserFromGroup'])
+  t.equal(statements.length, 4, 'nothing more')
   t.same(CFN.Outputs.TaskRoleArn.Value, { 'Fn::GetAtt': ['TaskRole', 'Arn'] }, 'its ARN is an output, for the vended roles\' trust policies')
+})
+
+t.test('the grants table: on demand, TTL on ttl, point-in-time recovery, kept on deletion', async (t) => {
+  const table = RES.StoreTable as unknown as Record<string, any>
+  t.equal(table.Type, 'AWS::DynamoDB::Table')
+  t.equal(table.DeletionPolicy, 'Retain')
+  t.match(table.Properties, {
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+    PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }
+  })
 })
 
 t.test('it scales on CPU, and deploys without dropping below the desired count', async (t) => {

@@ -16,7 +16,7 @@ import { withPeers } from './peers.js'
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const SCRIPT = join(ROOT, 'how_to_use.sh')
 export const which = (cmd: string): string => spawnSync('bash', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim()
-export const EXIT = { usage: 2, auth: 3, refused: 4, unavailable: 5 }
+export const EXIT = { usage: 2, auth: 3, refused: 4, unavailable: 5, stepUp: 6 }
 export const ASSUMED = /:assumed-role\/S3MintReadOnly\/stups_mint-sync$/
 
 export interface Result { code: number | null, stdout: string, stderr: string }

@@ -1,3 +1,4 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam'
 import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts'
 import type { FastifyInstance } from 'fastify'
@@ -26,6 +27,8 @@ export interface Peers<O extends PeerOptions> {
   /** ro2key's own STS and IAM clients, pointed at moto: passed to every `build` as deps */
   sts: STSClient
   iam: IAMClient
+  /** DynamoDB at moto: the grants' store (used when the config has STORE_TABLE) */
+  dynamodb: DynamoDBClient
   /** An STS client at moto (or `config.endpoint`), e.g. with the credentials a test was given; destroyed in teardown. */
   stsClient: (t: Teardown, config?: STSClientConfig) => STSClient
   /** An IAM client at moto (or `config.endpoint`); destroyed in teardown. */
@@ -58,6 +61,7 @@ export async function withPeers<O extends PeerOptions> (t: Teardown, opts: O = {
   }
   const sts = track(undefined, new STSClient(aws))
   const iam = track(undefined, new IAMClient(aws))
+  const dynamodb = track(undefined, moto.dynamodbClient())
   for (const role of opts.roles ?? []) await moto.createRole(role)
   for (const [token, entry] of Object.entries(opts.tokens ?? {})) tokeninfo.add(token, entry)
   return {
@@ -66,8 +70,9 @@ export async function withPeers<O extends PeerOptions> (t: Teardown, opts: O = {
     oidc: oidc as Peers<O>['oidc'],
     sts,
     iam,
+    dynamodb,
     stsClient: (on, config = {}) => track(on, new STSClient({ ...aws, ...config })),
     iamClient: (on, config = {}) => track(on, new IAMClient({ ...aws, ...config })),
-    build: async (on, config = testConfig(), deps = {}) => await build(on, config, { sts, iam, ...deps })
+    build: async (on, config = testConfig(), deps = {}) => await build(on, config, { sts, iam, dynamodb, ...deps })
   }
 }

@@ -44,7 +44,7 @@ t.test('every problem is reported at once, with its path', async (t) => {
     members: { u: 'nope', v: 3 },
     extra: 1
   }, 'p.yaml'), {
-    message: /^p\.yaml: .*extra is not a known key.*teams\.a\.roles must be a list.*teams\.b\.max_duration must be an integer from 900 to 43200.*teams\.c\.roles.*teams\.d\.colour is not a known key.*members\.u: team "nope" is not defined.*members\.v must be/
+    message: /^p\.yaml: .*extra is not a known key.*teams\.a\.roles must be a list.*teams\.b\.max_duration must be an integer from 900 to 43200.*teams\.d\.colour is not a known key.*members\.u: team "nope" is not defined.*members\.v must be.*teams\.c\.roles: account "bad" is not defined/
   })
 })
 

@@ -3,6 +3,7 @@ import t from 'tap'
 import { testConfig } from '../helpers/build.js'
 import { withPeers } from '../helpers/peers.js'
 import { startStrictMoto } from '../../dev/peers/moto.js'
+import { captureBodies } from '../helpers/capture-sts.js'
 
 const { tokeninfo, build, stsClient } = await withPeers(t, { roles: ['S3MintReadOnly'] })
 tokeninfo.add('tok-odd', { uid: 'robot/with spaces', team: 'mint', realm: '/services' })
@@ -13,13 +14,7 @@ const ALL_ON = { SOURCE_IDENTITY: 'true', SESSION_TAGS: 'true', TRANSITIVE_TAGS:
 /** The real STS client (at moto unless told otherwise), keeping the AssumeRole requests it sends. */
 function capturingSts (t: { teardown: (fn: () => unknown) => void }, config: STSClientConfig = {}): { sts: STSClient, sent: URLSearchParams[] } {
   const sts = stsClient(t, config)
-  const sent: URLSearchParams[] = []
-  sts.middlewareStack.add((next) => async (args) => {
-    const body = (args.request as { body?: unknown }).body
-    if (typeof body === 'string') sent.push(new URLSearchParams(body))
-    return await next(args)
-  }, { step: 'finalizeRequest', name: 'captureAssumeRole' })
-  return { sts, sent }
+  return { sts, sent: captureBodies(sts) }
 }
 
 function attribution (params: URLSearchParams): Record<string, string> {
@@ -52,11 +47,14 @@ t.test('SOURCE_IDENTITY, SESSION_TAGS and TRANSITIVE_TAGS reach STS, and moto ac
     'Tags.member.2.Value': 'mint',
     'Tags.member.3.Key': 'ro2key:realm',
     'Tags.member.3.Value': '/services',
+    'Tags.member.4.Key': 'ro2key:mfa',
+    'Tags.member.4.Value': 'false',
     'TransitiveTagKeys.member.1': 'ro2key:uid',
     'TransitiveTagKeys.member.2': 'ro2key:team',
-    'TransitiveTagKeys.member.3': 'ro2key:realm'
+    'TransitiveTagKeys.member.3': 'ro2key:realm',
+    'TransitiveTagKeys.member.4': 'ro2key:mfa'
   })
-  t.match(logs.audits()[0], { event: 'issued', sourceIdentity: got.SourceIdentity, sessionTags: ['ro2key:uid', 'ro2key:team', 'ro2key:realm'] })
+  t.match(logs.audits()[0], { event: 'issued', sourceIdentity: got.SourceIdentity, sessionTags: ['ro2key:uid', 'ro2key:team', 'ro2key:realm', 'ro2key:mfa'] })
   t.notOk(logs.text.includes(res.json().SecretAccessKey), 'no secret in the log')
 })
 
@@ -65,7 +63,7 @@ t.test('SESSION_TAGS without TRANSITIVE_TAGS: tags, not transitive', async (t) =
   const { app } = await build(t, testConfig({ TOKENINFO_URL: tokeninfo.url, SESSION_TAGS: 'true' }), { sts })
   t.equal((await app.inject({ url: '/get_key/S3MintReadOnly', headers: bearer })).statusCode, 200)
   const keys = Object.keys(attribution(sent[0] as URLSearchParams))
-  t.equal(keys.filter((k) => k.startsWith('Tags.')).length, 6)
+  t.equal(keys.filter((k) => k.startsWith('Tags.')).length, 8)
   t.notOk(keys.some((k) => k.startsWith('TransitiveTagKeys') || k === 'SourceIdentity'))
 })
 

@@ -26,6 +26,7 @@ await createRole(moto, 'TaggedForOps', 'ops billing')
 await createRole(moto, 'Untagged')
 
 tokeninfo.add('tok-mint', { uid: 'stups_mint-sync' })
+tokeninfo.add('tok-mint-mfa', { uid: 'stups_mint-sync', amr: ['pwd', 'otp'] })
 tokeninfo.add('tok-ops', { uid: 'robot-ops', team: 'ops' })
 tokeninfo.add('tok-both', { uid: 'robot-both', team: ['ops', 'billing'] })
 tokeninfo.add('tok-noteam', { uid: 'lonely-robot' })
@@ -66,10 +67,14 @@ t.test('a team is granted or refused a role by its IAM tag', async (t) => {
 
   const before = iam.calls.length
   t.equal((await app.inject({ url: '/get_key/S3MintReadOnly', headers: bearer('tok-mint') })).statusCode, 200, 'the policy file still grants')
-  t.equal(iam.calls.length, before, 'a role the policy file grants needs no IAM call')
+  // issue 16: the role's ro2key:require-mfa tag is read (once, cached) even when the file grants
+  t.same(iam.calls.slice(before), ['GetRoleCommand'], 'a role the policy file grants: one GetRole, for its MFA tag')
+  t.equal((await app.inject({ url: '/get_key/S3MintReadOnly', headers: bearer('tok-mint') })).statusCode, 200)
+  t.equal((await app.inject({ url: '/get_key/S3MintReadOnly', headers: bearer('tok-mint-mfa') })).statusCode, 200)
+  t.equal(iam.calls.length, before + 1, 'cached; a token that proves MFA needs no tag read')
   const noTeam = await app.inject({ url: '/get_key/TaggedForMint', headers: bearer('tok-noteam') })
   t.equal(noTeam.statusCode, 403)
-  t.equal(iam.calls.length, before, 'a caller without a team needs no IAM call')
+  t.equal(iam.calls.length, before + 1, 'a caller without a team needs no IAM call')
 })
 
 t.test('a team granted by tag keeps its policy file cap', async (t) => {
@@ -126,7 +131,9 @@ t.test('IAM down: served from a fresh cache, else 503 with Retry-After; policy f
   t.match(uncached.json(), { code: 'RO2KEY_UPSTREAM_UNAVAILABLE' })
   clock += 30
   t.equal((await ask('TaggedForOps')).statusCode, 503, 'stale entry: 503')
-  t.equal((await ask('S3MintReadOnly', 'tok-mint')).statusCode, 200, 'the policy file grants without IAM')
+  t.equal((await ask('S3MintReadOnly', 'tok-mint-mfa')).statusCode, 200, 'the policy file grants an MFA token without IAM')
+  // issue 16: without MFA the role's ro2key:require-mfa tag must be known: fail closed
+  t.equal((await ask('S3MintReadOnly', 'tok-mint')).statusCode, 503, 'no MFA and the MFA tag unreadable: 503')
   t.match(logs.text, /IAM GetRole/, 'the IAM failure is in the log')
 })
 
@@ -135,6 +142,8 @@ t.test('GET /roles explains what each caller may request', async (t) => {
   const { app } = await build(t, config, { iam })
   const roles = async (token: string) => await app.inject({ url: '/roles', headers: bearer(token) })
 
+  // every entry names its account (issue 17): here ARN_PREFIX's, which has no alias
+  const home = { account: null, account_id: MOTO_ACCOUNT }
   const mint = await roles('tok-mint')
   t.equal(mint.statusCode, 200)
   t.equal(mint.headers['cache-control'], 'no-store')
@@ -143,10 +152,10 @@ t.test('GET /roles explains what each caller may request', async (t) => {
     teams: ['mint'],
     role_tags: 'listed',
     roles: [
-      { role: 'Retagged', source: 'tag', teams: ['mint'], max_duration: 3600 },
-      { role: 'S3Mint*', source: 'policy', teams: ['mint'], max_duration: 3600 },
-      { role: 'S3MintReadOnly', source: 'policy', teams: ['mint'], max_duration: 3600 },
-      { role: 'TaggedForMint', source: 'tag', teams: ['mint'], max_duration: 3600 }
+      { role: 'Retagged', source: 'tag', teams: ['mint'], max_duration: 3600, ...home },
+      { role: 'S3Mint*', source: 'policy', teams: ['mint'], max_duration: 3600, ...home },
+      { role: 'S3MintReadOnly', source: 'policy', teams: ['mint'], max_duration: 3600, ...home },
+      { role: 'TaggedForMint', source: 'tag', teams: ['mint'], max_duration: 3600, ...home }
     ]
   })
   const both = (await roles('tok-both')).json()

@@ -7,8 +7,12 @@ import { decideWithTags } from '../../policy/decide-with-tags.js'
 import type { Principal } from '../../auth/principal.js'
 import type { Allowed, Denied } from '../../policy/decide.js'
 import type { RoleTags } from '../../policy/role-tags.js'
+import { systemClock, type Clock } from '../../lib/clock.js'
+import { enforceStrength } from './enforce-strength.js'
+import type { Account } from '../../policy/accounts.js'
+import { roleLabel, tagsElsewhereHint } from './account.js'
 
-function denial (denied: Denied, roleName: string): AppError {
+function denial (denied: Denied, roleName: string, hint = ''): AppError {
   switch (denied.reason) {
     case 'duration-above-cap':
       return new AppError('RO2KEY_DURATION_ABOVE_CAP', {
@@ -20,7 +24,7 @@ function denial (denied: Denied, roleName: string): AppError {
       })
     case 'role-not-allowed':
       return new AppError('RO2KEY_ROLE_NOT_ALLOWED', {
-        detail: `None of your teams (${denied.teams.join(', ')}) may use role ${roleName}`
+        detail: `None of your teams (${denied.teams.join(', ')}) may use role ${roleName}${hint}`
       })
   }
 }
@@ -30,6 +34,10 @@ export interface Authorized {
   decision: Allowed
   /** the AssumeRole call to make (session name, SourceIdentity, session tags) */
   input: AssumeRoleInput
+  /** the account the role is in (issue 17) */
+  account: Account
+  /** the time-boxed grant that allowed an eligible role (issue 14) */
+  grant?: string
 }
 
 /**
@@ -39,27 +47,44 @@ export interface Authorized {
  */
 export async function authorizeRequest (
   request: FastifyRequest, config: Config, roleTags: RoleTags | undefined,
-  roleName: string, duration: number | undefined, audit: Record<string, unknown> = {}
+  roleName: string, duration: number | undefined, audit: Record<string, unknown> = {},
+  now: Clock = systemClock, account: Account = config.accounts.default
 ): Promise<Authorized> {
   const principal = request.principal
   if (!principal) throw new AppError('RO2KEY_INTERNAL', { detail: 'no principal' })
-  const decision = await decideWithTags(principal, { roleName, duration }, config.policy, config.arnPrefix, roleTags)
+  const wanted = { roleName, duration, account }
+  const found = await decideWithTags(principal, wanted, config.policy, config.arnPrefix, roleTags)
+  // Only a role no standing rule allows may be allowed by a grant (ARN_PREFIX's account): the store
+  // is never read for standing roles.
+  const granted = found.allowed || found.reason !== 'role-not-allowed' || !account.isDefault
+    ? undefined
+    : await request.server.grants?.authorizeRole(principal, roleName, duration)
+  const decision = granted ?? found
   if (!decision.allowed) {
     const { teams, reason } = decision
-    const denied = { event: 'denied', uid: principal.uid, teams, role: roleName, reason, ...audit }
+    const role = roleLabel(account, roleName)
+    const denied = { event: 'denied', uid: principal.uid, teams, role, account: account.alias, reason, ...audit }
     request.log.info({ audit: denied }, 'request denied')
-    throw denial(decision, roleName)
+    throw denial(decision, role, tagsElsewhereHint(config, account, roleTags))
   }
-  return { principal, decision, input: assumeRoleInput(decision, principal, config) }
+  const { policy } = config
+  const strength = { principal, roleName, teams: decision.teams, policy, roleTags, now, audit, account }
+  await enforceStrength(request, strength)
+  return { principal, decision, input: assumeRoleInput(decision, principal, config), account, grant: granted?.grant }
 }
 
 /** The audit fields every granted role session shares (who, which role, which session); never a secret. */
-export function grantAudit ({ principal, decision, input }: Authorized, roleName: string): Record<string, unknown> {
+export function grantAudit (
+  { principal, decision, input, grant, account }: Authorized, roleName: string
+): Record<string, unknown> {
   return {
+    grant,
     uid: principal.uid,
     realm: principal.realm,
     teams: decision.teams,
     role: roleName,
+    account: account.alias,
+    accountId: account.id,
     roleArn: decision.roleArn,
     sessionName: decision.sessionName,
     duration: decision.duration,
