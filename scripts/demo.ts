@@ -16,11 +16,16 @@ import { startFederation } from '../dev/peers/federation.js'
 import { startLoginPeer } from '../dev/peers/oidc-login.js'
 import { GRANT_ENV, GRANT_ROLE, demoGrant } from './demo-grant.js'
 import { IAM_USER_POLICY, createIamUser, demoIamUser } from './demo-iam-user.js'
+import { byHandCommands, writeDemoEnv } from './demo/by-hand.js'
+import { showConsole } from './demo/console.js'
+import { showTrust } from './demo/trust.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const ROLE = 'S3MintReadOnly'
 const UID = 'stups_mint-sync'
 const keep = process.argv.includes('--keep')
+// tsx compiles ro2key at start: on a loaded 2-core machine (tests in parallel) that took over 30 s
+const HEALTHY_WITHIN_MS = 120_000
 const cleanups: Array<() => unknown> = []
 const ro2keyLog: string[] = []
 const step = (msg: string): void => { process.stdout.write(`\n==> ${msg}\n`) }
@@ -58,13 +63,13 @@ async function stopChild (child: ChildProcess): Promise<void> {
 }
 
 async function waitHealthy (url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000
+  const deadline = Date.now() + HEALTHY_WITHIN_MS
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`ro2key exited with ${child.exitCode} before it was healthy`)
     try { if ((await fetch(`${url}/health`)).ok) return } catch {}
     await sleep(150)
   }
-  throw new Error(`ro2key did not answer ${url}/health within 30 s`)
+  throw new Error(`ro2key did not answer ${url}/health within ${HEALTHY_WITHIN_MS / 1000} s`)
 }
 
 async function main (): Promise<void> {
@@ -148,12 +153,18 @@ async function main (): Promise<void> {
   await demoGrant((args) => run('./how_to_use.sh', args, env), step)
   const iamUserLines = await demoIamUser(url, tokeninfo, federation, step)
 
+  step(`GET /console/${ROLE}: an AWS console login URL, opened at the federation endpoint`)
+  await showConsole(url, token, ROLE, federation)
+
+  step('ro2key as an identity the role trusts: one role trusts it, one does not (moto enforcing IAM)')
+  await showTrust({ root: ROOT, dir, tokeninfoUrl: tokeninfo.url, token, uid: UID, cleanups, waitHealthy, stopChild, cleanEnv })
+
   step(keep ? 'try it by hand (another terminal)' : 'by hand (run  npm run demo -- --keep  to try these while it runs)')
   const howTo = [
     `export RO2KEY_URL=${url} OAUTH2_TOKEN=${token}   # a throwaway demo token`,
     `curl -H "Authorization: Bearer $OAUTH2_TOKEN" "$RO2KEY_URL/get_key/${ROLE}?duration=900"`,
     `c=$(./how_to_use.sh ${ROLE}) && eval "$c"   # export lines, only when ro2key said yes`,
-    `AWS_ENDPOINT_URL_STS=${moto.url} AWS_DEFAULT_REGION=us-east-1 ./how_to_use.sh ${ROLE} -- aws sts get-caller-identity`
+    ...byHandCommands(writeDemoEnv(dir, { url, token, motoUrl: moto.url }), ROLE)
   ]
   console.log([...howTo, ...iamUserLines].join('\n'))
   console.log(`# the web page: open ${url}/ and sign in as alice (team mint; any password) at the IdP ${idp.issuer}`)

@@ -2,6 +2,7 @@ import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config/index.js'
 import { renderHelp } from './config/help.js'
 import { buildMetricsServer } from './metrics/plugin.js'
+import { nodeSupportNotice } from './node-support.js'
 import { createShutdown } from './shutdown.js'
 import { runSweepCommand } from './grants/sweep-command.js'
 
@@ -21,8 +22,10 @@ async function main (): Promise<void> {
     process.stderr.write(`ro2key: ${err.message}\n`)
     process.exit(EXIT_CONFIG)
   }
+  const nodeNotice = nodeSupportNotice(process.version, process.env)
   if (process.argv[2] === 'sweep') process.exit(await runSweepCommand(config))
   const app = await buildApp(config)
+  if (nodeNotice !== undefined) app.log.warn({ node: process.version }, nodeNotice)
   const metricsPort = config.limits.metricsPort
   const others = metricsPort === undefined ? [] : [await buildMetricsServer(app.metrics, app.log)]
   const shutdown = createShutdown({

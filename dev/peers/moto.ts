@@ -25,7 +25,8 @@ export const ARN_PREFIX = `arn:aws:iam::${MOTO_ACCOUNT}:role`
 function assertInstalled (): void {
   const probe = spawnSync('moto_server', ['--help'], { stdio: 'ignore' })
   if (probe.error) {
-    throw new Error('moto_server is not on PATH: install it with  pip install "moto[server]"  (the tests need a real STS/IAM emulator)')
+    throw new Error('moto_server is not on PATH: scripts/check-prerequisites.sh says how to install it (a venv; ' +
+      'docs/prerequisites.md); the tests need a real STS/IAM emulator')
   }
 }
 

@@ -63,6 +63,10 @@ export function cachingVerifier (inner: TokenVerifier, opts: TokenCacheOptions):
       }
       opts.onLookup?.(found.source)
       return unwrap(await found.pending)
+    },
+    cached (token) {
+      const outcome = cache.peek(tokenKey(token))
+      return outcome !== undefined && 'principal' in outcome ? outcome.principal : undefined
     }
   }
 }

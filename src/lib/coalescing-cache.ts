@@ -25,6 +25,8 @@ export interface CoalescingCacheOptions<V> {
 export interface CoalescingCache<V> {
   /** The stored value if it is fresh (and `usable`), else the load in flight, else a new load. */
   lookup (key: string, load: () => Promise<V>, usable?: (stored: Stored<V>) => boolean): Lookup<V>
+  /** The stored value if it is fresh; never loads. */
+  peek (key: string): V | undefined
   /** lookup() as one promise */
   get (key: string, load: () => Promise<V>): Promise<V>
   /** entries held now (fresh or not yet evicted) */
@@ -67,8 +69,14 @@ export function createCoalescingCache<V extends {}> (opts: CoalescingCacheOption
     return { source: 'miss', pending: start(key, load) }
   }
 
+  function peek (key: string): V | undefined {
+    const stored = entries.peek(key)
+    return stored !== undefined && stored.until > opts.now() ? stored.value : undefined
+  }
+
   return {
     lookup,
+    peek,
     async get (key, load) {
       const found = lookup(key, load)
       return found.source === 'hit' ? found.value : await found.pending

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { createAuthenticate } from '../auth/authenticate.js'
+import { createAuthenticate, createKnownPrincipal } from '../auth/authenticate.js'
+import type { Principal } from '../auth/principal.js'
 import type { TokenVerifier } from '../auth/token-verifier.js'
 
 export interface AuthenticationOptions {
@@ -13,6 +14,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** the security handler of every bearer scheme in the spec; sets request.principal */
     authenticate: (request: FastifyRequest) => Promise<void>
+    /** the principal of a token still in the token cache, without verifying anything */
+    knownPrincipal: (request: FastifyRequest) => Principal | undefined
   }
 }
 
@@ -21,4 +24,5 @@ export const authentication = fp<AuthenticationOptions>(async function authentic
   app.decorateRequest('principal', undefined)
   app.decorateRequest('authentication', undefined)
   app.decorate('authenticate', createAuthenticate(opts.verifier, opts.requiredScopes))
+  app.decorate('knownPrincipal', createKnownPrincipal(opts.verifier))
 }, { name: 'authentication' })

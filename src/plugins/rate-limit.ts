@@ -47,7 +47,8 @@ function appendPreHandler (route: RouteOptions, hook: (request: FastifyRequest) 
 /**
  * Per-caller rate limit. Before authentication a request is checked (not counted) against
  * its client IP, so an IP that sent too many unauthenticated requests cannot make ro2key call
- * the token service again; only requests refused for their token (401) count against the IP.
+ * the token service again; only requests refused for their token (401) count against the IP,
+ * and a token still valid in the token cache passes a blocked IP (it needs no upstream call).
  * After the security handler (openapi-glue runs it as a route preHandler) a verified request
  * counts against its uid, so robots behind one NAT do not share a budget.
  * Registered before the routes (the `routes` plugin depends on it): it hooks every route added later.
@@ -59,7 +60,9 @@ export const rateLimitPlugin = fp<RateLimitOptions>(async function rateLimitPlug
   app.addHook('onRequest', async (request) => {
     if (isOperational(request)) return
     const seen = await limiter(request, { increment: false })
-    if (!seen.isAllowed && (seen.remaining ?? 1) <= 0) throw tooMany(seen)
+    // A token already verified (still in the token cache) costs no upstream call: it is
+    // served whatever its IP sent before, and counted against its uid once authenticated.
+    if (!seen.isAllowed && (seen.remaining ?? 1) <= 0 && app.knownPrincipal(request) === undefined) throw tooMany(seen)
   })
   app.addHook('onRoute', (route) => {
     appendPreHandler(route, async (request) => {

@@ -38,7 +38,7 @@ async function cfnLint (path: string): Promise<{ code: number, out: string }> {
 
 t.test('cfn-lint passes the template, and fails a broken one', async (t) => {
   if (spawnSync('cfn-lint', ['--version']).error) {
-    t.fail('cfn-lint is not on PATH: install it with  pip install cfn-lint  (.ci/run checks for it)')
+    t.fail('cfn-lint is not on PATH: scripts/check-prerequisites.sh says how to install it (docs/prerequisites.md)')
     return
   }
   const work = mkdtempSync(join(tmpdir(), 'ro2key-cfn-'))
