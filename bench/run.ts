@@ -1,5 +1,5 @@
-// npm run bench [-- --quick] [-- --log=sync|async] [-- --hot] [-- --profile [--keep-profile]] [-- --memory]
-// (--memory: only the memory phase; --hot: only the hot path against the baselines)
+// npm run bench [-- --quick] [-- --log=sync|async] [-- --hot] [-- --profile [--keep-profile]] [-- --memory] [-- --startup]
+// (--memory: only the memory phase; --hot: only the hot path against the baselines; --startup: only start-up and RSS)
 // Starts moto (STS), the tokeninfo peer, ro2key and two bare-Fastify baselines on loopback:
 // "plain" (`logger: true`, what a user would otherwise run: the target's baseline) and the old one
 // (ro2key's own logger). Measures interleaved: (a) hot path, (b) cold tokens, (c) cold credentials;
@@ -163,6 +163,11 @@ async function main (): Promise<void> {
     const { tokeninfo, env } = await startPeers()
     tokeninfo.add('bench-hot-token', { uid: 'bench-robot', team: 'mint' })
     return await memory(env, tokeninfo, undefined, undefined)
+  }
+  if (args.has('--startup')) {
+    const { env } = await startPeers()
+    out(`ro2key start-up ${new Date().toISOString()}: load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`)
+    return void await startup(env)
   }
   const { moto, tokeninfo, env } = await startPeers()
   tokeninfo.add('bench-hot-token', { uid: 'bench-robot', team: 'mint' })

@@ -1,4 +1,3 @@
-import { IAMClient } from '@aws-sdk/client-iam'
 import { STSClient } from '@aws-sdk/client-sts'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Dispatcher } from 'undici'
@@ -14,7 +13,8 @@ import { createMetrics, type Metrics } from './metrics/metrics.js'
 import { createRoleTags, type IamLike, type RoleTags } from './policy/role-tags.js'
 import { partitionOfArn } from './aws/partition-clients.js'
 import { createAccountServices, type AccountServices, type IamWith } from './services-accounts.js'
-import { createGrantsService, type GrantsService } from './grants/create.js'
+import type { GrantsService } from './grants/create.js'
+import { lazyIamClient } from './aws/lazy-sdk.js'
 import type { DynamoLike } from './store/dynamo-store.js'
 import type { Store } from './store/store.js'
 
@@ -53,6 +53,11 @@ export interface Services extends Omit<AccountServices, 'close'> {
   now: () => number
   /** time-boxed grants, when STORE_TABLE is set */
   grants: GrantsService | undefined
+  /**
+   * IAM in ARN_PREFIX's partition: `deps.iam`, or an IAMClient made (and @aws-sdk/client-iam loaded) on the
+   * first call, destroyed by close(). Commands: `const { GetRoleCommand } = await iamSdk()` (aws/lazy-sdk.ts).
+   */
+  getIam: () => Promise<IamLike>
   close (): Promise<void>
 }
 
@@ -89,15 +94,19 @@ function federationFor (config: Config, dispatcher: Dispatcher, metrics: Metrics
 }
 
 /** The composition root: every client, cache and verifier ro2key uses, built once from config. */
-export function createServices (config: Config, deps: ServiceDeps & { logger: FastifyBaseLogger }): Services {
+export async function createServices (
+  config: Config, deps: ServiceDeps & { logger: FastifyBaseLogger }
+): Promise<Services> {
   const metrics = deps.metrics ?? createMetrics()
   const now = deps.now ?? (() => Date.now() / 1000)
   const ownSts = deps.sts ? undefined : new STSClient(awsClientOptions(config))
-  const ownIam = deps.iam || config.roleTeamsTag === undefined ? undefined : new IAMClient(awsClientOptions(config))
+  // IAM and DynamoDB are loaded only when a feature uses them (issue 19: start-up time and RSS)
+  const ownIam = deps.iam ? undefined : lazyIamClient(awsClientOptions(config))
+  const iam: IamLike = deps.iam ?? ownIam as IamLike
   const ownDispatcher = deps.dispatcher ? undefined : createUpstreamDispatcher(config.tokeninfoTimeoutMs)
   const dispatcher = deps.dispatcher ?? ownDispatcher as Dispatcher
   const sts = instrumentedClient(deps.sts ?? ownSts as STSClient, 'sts', config.limits.stsTimeoutMs, metrics)
-  const roleTags = roleTagsFor(config, deps.iam ?? ownIam, metrics, now)
+  const roleTags = roleTagsFor(config, iam, metrics, now)
   const federation = federationFor(config, dispatcher, metrics)
   const accounts = createAccountServices(config, {
     sts,
@@ -110,7 +119,9 @@ export function createServices (config: Config, deps: ServiceDeps & { logger: Fa
     now,
     clientOptions: (region) => awsClientOptions(config, region)
   })
-  const grants = createGrantsService(config, { ...deps, now })
+  const grants = config.store === undefined
+    ? undefined
+    : (await import('./grants/create.js')).createGrantsService(config, { ...deps, now })
   return {
     metrics,
     sts,
@@ -127,6 +138,7 @@ export function createServices (config: Config, deps: ServiceDeps & { logger: Fa
     federation,
     now,
     grants,
+    getIam: async () => deps.iam ?? await (ownIam as NonNullable<typeof ownIam>).get(),
     async close () {
       const owned = [ownSts?.destroy(), ownIam?.destroy(), ownDispatcher?.close()]
       await Promise.all([...owned, accounts.close(), grants?.close()])
