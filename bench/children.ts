@@ -1,5 +1,5 @@
 import { execFile, fork, type ChildProcess } from 'node:child_process'
-import { closeSync, copyFileSync, fstatSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs'
+import { closeSync, copyFileSync, fstatSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -27,6 +27,8 @@ export interface Server {
   readonly logBytes: number
   /** current and peak resident set size, and the heap in use after a full GC, bytes */
   rss (): Promise<{ rss: number, maxRss: number, heapUsed: number }>
+  /** Linux: resets the peak RSS (VmHWM) so the next maxRss is the peak since now; false elsewhere */
+  resetPeak (): boolean
   /** write(2)-family calls so far (Linux /proc/PID/io), undefined elsewhere */
   writes (): number | undefined
   /** user + system CPU seconds so far (Linux /proc/PID/stat), undefined elsewhere */
@@ -142,6 +144,9 @@ export async function startServer (name: string, which: Which, env: NodeJS.Proce
     child.on('message', onMessage)
     child.send(msg)
   })
+  server.resetPeak = () => {
+    try { writeFileSync(`/proc/${child.pid ?? 0}/clear_refs`, '5'); return true } catch { return false }
+  }
   server.rss = async () => {
     const msg = await ask<{ rss: number, maxRss: number, heapUsed: number }>({ type: 'rss' }, 'rss')
     return { ...msg, maxRss: procPeakRss(child.pid ?? 0) ?? msg.maxRss }

@@ -12,7 +12,8 @@ export function fakeSts (): StsLike {
   return {
     send: (async () => ({
       Credentials: {
-        AccessKeyId: 'ASIA' + randomBytes(8).toString('hex').toUpperCase(),
+        // one flat string, as STS's parsed XML gives ('ASIA' + x would be a cons string of two)
+        AccessKeyId: ('ASIA' + randomBytes(8).toString('hex')).toUpperCase(),
         SecretAccessKey: randomBytes(30).toString('base64'),
         SessionToken: randomBytes(450).toString('base64'),
         Expiration: new Date(Date.now() + HOUR_MS)

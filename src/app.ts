@@ -16,7 +16,6 @@ import { requestId } from './plugins/request-id.js'
 import { BODY_LIMIT_BYTES, requestLimits } from './plugins/request-limits.js'
 import { routes } from './routes/index.js'
 import { createServices, type ServiceDeps } from './services.js'
-import { webPages } from './web/plugin.js'
 
 /** Outside dependencies; each defaults to the real one. */
 export interface Deps extends ServiceDeps {
@@ -44,7 +43,7 @@ export async function buildApp (config: Config, deps: Deps = {}): Promise<Fastif
     exposeHeadRoutes: false,
     frameworkErrors
   })
-  const services = createServices(config, { ...deps, logger: app.log })
+  const services = await createServices(config, { ...deps, logger: app.log })
   app.addHook('onClose', async () => { await services.close() })
   const spec = loadSpec()
   // Hooks run in the order registered: request id and log flush first, as every response needs them.
@@ -64,6 +63,10 @@ export async function buildApp (config: Config, deps: Deps = {}): Promise<Fastif
   const sweepTasks = services.mimic ? [{ name: 'mimicRoles', run: services.mimic.sweep }] : []
   await app.register(grantsPlugin, { service: services.grants, config: config.store, tasks: sweepTasks })
   await app.register(routes, { spec, config, services })
-  if (config.web !== undefined) await app.register(webPages, { config, web: config.web, services, now: deps.now })
+  // the web pages' plugins (sessions, helmet, csrf) are loaded only when WEB is on (issue 19: start-up)
+  if (config.web !== undefined) {
+    const { webPages } = await import('./web/plugin.js')
+    await app.register(webPages, { config, web: config.web, services, now: deps.now })
+  }
   return app
 }

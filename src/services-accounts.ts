@@ -1,9 +1,9 @@
-import { IAMClient } from '@aws-sdk/client-iam'
 import { STSClient } from '@aws-sdk/client-sts'
 import type { Dispatcher } from 'undici'
 import type { StsLike } from './aws/assume-role.js'
 import { createFederation, type Federation } from './aws/federation.js'
 import { instrumentedClient } from './aws/instrumented-client.js'
+import { lazyIamClient } from './aws/lazy-sdk.js'
 import { perPartition, regionFor } from './aws/partition-clients.js'
 import { PARTITION_CONSOLE, type Partition } from './aws/partitions.js'
 import type { Config } from './config/index.js'
@@ -53,7 +53,7 @@ export function createAccountServices (config: Config, input: AccountServicesInp
     return createFederation({ url: federationUrl, timeoutMs: config.console.timeoutMs, dispatcher: input.dispatcher })
   })
   const iamWith: IamWith = input.iamWith ?? ((credentials, region) => {
-    const client = new IAMClient({ ...input.clientOptions(region), credentials })
+    const client = lazyIamClient({ ...input.clientOptions(region), credentials })
     own.push(client)
     return client
   })

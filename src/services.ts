@@ -1,4 +1,3 @@
-import { IAMClient } from '@aws-sdk/client-iam'
 import { STSClient } from '@aws-sdk/client-sts'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Dispatcher } from 'undici'
@@ -14,12 +13,14 @@ import { createMetrics, type Metrics } from './metrics/metrics.js'
 import { createRoleTags, type IamLike, type RoleTags } from './policy/role-tags.js'
 import { partitionOfArn } from './aws/partition-clients.js'
 import { createAccountServices, type AccountServices, type IamWith } from './services-accounts.js'
-import { createGrantsService, type GrantsService } from './grants/create.js'
+import type { GrantsService } from './grants/create.js'
+import { lazyIamClient } from './aws/lazy-sdk.js'
 import type { DynamoLike } from './store/dynamo-store.js'
 import type { Store } from './store/store.js'
-import { createIamUsersService, type IamUsersService } from './iam-users/create.js'
+import type { IamUsersService } from './iam-users/create.js'
+import { createIamUserServices } from './services-iam-users.js'
 import type { StsWith } from './iam-users/key-proof.js'
-import { createMimicService, type MimicService } from './iam-users/create-mimic.js'
+import type { MimicService } from './iam-users/create-mimic.js'
 
 /** Outside dependencies of the services; each defaults to the real one. */
 export interface ServiceDeps {
@@ -64,6 +65,11 @@ export interface Services extends Omit<AccountServices, 'close'> {
   iamUsers: IamUsersService | undefined
   /** roles that mimic IAM users (issue 15), when STORE_TABLE is set */
   mimic: MimicService | undefined
+  /**
+   * IAM in ARN_PREFIX's partition: `deps.iam`, or an IAMClient made (and @aws-sdk/client-iam loaded) on the
+   * first call, destroyed by close(). Commands: `const { GetRoleCommand } = await iamSdk()` (aws/lazy-sdk.ts).
+   */
+  getIam: () => Promise<IamLike>
   close (): Promise<void>
 }
 
@@ -100,15 +106,19 @@ function federationFor (config: Config, dispatcher: Dispatcher, metrics: Metrics
 }
 
 /** The composition root: every client, cache and verifier ro2key uses, built once from config. */
-export function createServices (config: Config, deps: ServiceDeps & { logger: FastifyBaseLogger }): Services {
+export async function createServices (
+  config: Config, deps: ServiceDeps & { logger: FastifyBaseLogger }
+): Promise<Services> {
   const metrics = deps.metrics ?? createMetrics()
   const now = deps.now ?? (() => Date.now() / 1000)
   const ownSts = deps.sts ? undefined : new STSClient(awsClientOptions(config))
-  const ownIam = deps.iam || config.roleTeamsTag === undefined ? undefined : new IAMClient(awsClientOptions(config))
+  // IAM and DynamoDB are loaded only when a feature uses them (issue 19: start-up time and RSS)
+  const ownIam = deps.iam ? undefined : lazyIamClient(awsClientOptions(config))
+  const iam: IamLike = deps.iam ?? ownIam as IamLike
   const ownDispatcher = deps.dispatcher ? undefined : createUpstreamDispatcher(config.tokeninfoTimeoutMs)
   const dispatcher = deps.dispatcher ?? ownDispatcher as Dispatcher
   const sts = instrumentedClient(deps.sts ?? ownSts as STSClient, 'sts', config.limits.stsTimeoutMs, metrics)
-  const roleTags = roleTagsFor(config, deps.iam ?? ownIam, metrics, now)
+  const roleTags = roleTagsFor(config, iam, metrics, now)
   const federation = federationFor(config, dispatcher, metrics)
   const accounts = createAccountServices(config, {
     sts,
@@ -121,11 +131,12 @@ export function createServices (config: Config, deps: ServiceDeps & { logger: Fa
     now,
     clientOptions: (region) => awsClientOptions(config, region)
   })
-  const grants = createGrantsService(config, { ...deps, now })
-  const iamUsers = createIamUsersService(config, { ...deps, now, metrics, clientOptions: awsClientOptions(config) })
-  const mimic = createMimicService(config, {
-    ...deps, iam: iamUsers?.iam ?? deps.iam, dynamodb: deps.dynamodb ?? grants?.dynamodb, sts, now
-  })
+  const grants = config.store === undefined
+    ? undefined
+    : (await import('./grants/create.js')).createGrantsService(config, { ...deps, now })
+  const { iamUsers, mimic } = await createIamUserServices(config, {
+    ...deps, now, metrics, sts, clientOptions: awsClientOptions(config)
+  }, grants)
   return {
     metrics,
     sts,
@@ -144,6 +155,7 @@ export function createServices (config: Config, deps: ServiceDeps & { logger: Fa
     grants,
     iamUsers,
     mimic,
+    getIam: async () => deps.iam ?? await (ownIam as NonNullable<typeof ownIam>).get(),
     async close () {
       mimic?.close()
       const owned = [ownSts?.destroy(), ownIam?.destroy(), ownDispatcher?.close()]

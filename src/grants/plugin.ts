@@ -2,7 +2,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { StoreConfig } from '../config/store.js'
-import { ensureTable } from '../store/table.js'
 import type { GrantsService } from './create.js'
 import type { Grants } from './grants.js'
 import { createSweepRunner, type SweepRunner, type SweepTask } from './sweep-runner.js'
@@ -35,6 +34,8 @@ export const grantsPlugin = fp<GrantsPluginOptions>(async function grantsPlugin 
   app.decorate('sweeper', sweeper)
   if (service === undefined || config === undefined || sweeper === undefined) return
   if (config.create && service.dynamodb !== undefined) {
+    // client-dynamodb is loaded only with STORE_TABLE (issue 19)
+    const { ensureTable } = await import('../store/table.js')
     const outcome = await ensureTable(service.dynamodb as DynamoDBClient, config.table)
     app.log.info({ table: config.table, outcome }, 'grant store table')
   }

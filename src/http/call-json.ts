@@ -1,4 +1,5 @@
-import { request, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
+import { undici } from './undici.js'
 import { AppError } from '../errors.js'
 
 /** How ro2key reaches an outside HTTP service: one dispatcher, one timeout per call. */
@@ -85,7 +86,7 @@ export async function callText (
 ): Promise<TextAnswer> {
   let answer: { status: number, text: string | undefined }
   try {
-    const res = await request(url, {
+    const res = await undici().request(url, {
       method: init.method,
       headers: { accept: 'application/json', ...init.headers },
       body: init.body,

@@ -1,7 +1,8 @@
-import { GetUserCommand, type IAMClient } from '@aws-sdk/client-iam'
+import type { IAMClient } from '@aws-sdk/client-iam'
 import type { FastifyRequest } from 'fastify'
 import type { Principal } from '../auth/principal.js'
 import { isNoSuchEntity, mapIamError, type AwsErrorShape } from '../aws/aws-errors.js'
+import { iamSdk } from '../aws/lazy-sdk.js'
 import { AppError } from '../errors.js'
 import { teamsOf } from '../policy/decide.js'
 import type { Policy } from '../policy/policy-file.js'
@@ -61,6 +62,7 @@ export function callerUserName (principal: Principal, policy: Policy): string {
 export async function resolveCaller (principal: Principal, policy: Policy, iam: UsersIamLike): Promise<Caller> {
   const userName = callerUserName(principal, policy)
   try {
+    const { GetUserCommand } = await iamSdk()
     const { User } = await iam.send(new GetUserCommand({ UserName: userName }))
     if (User?.Arn === undefined) throw noIamUser(`IAM has no user ${userName}`)
     return { principal, userName, userArn: User.Arn, userPath: User.Path ?? '/' }

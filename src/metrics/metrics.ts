@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Histogram, Registry, collectDefaultMetrics, type LabelValues } from 'prom-client'
 import { AppError } from '../errors.js'
 
 /** How an outside call ended: answered, refused the caller (4xx), timed out, throttled (AWS), or failed. */
@@ -34,16 +34,39 @@ export function outcomeOf (err: unknown): Outcome {
   return TIMEOUT.test(text) ? 'timeout' : 'error'
 }
 
+/**
+ * Counter increments kept in a map under a cheap string key and added to prom-client at each scrape
+ * (its `collect`): one map lookup per increment instead of prom-client's label check and hash (issue 19).
+ */
+function batched (): { inc: (key: string, labels: () => LabelValues<string>) => void, flush: (c: Counter) => void } {
+  const pending = new Map<string, { labels: LabelValues<string>, n: number }>()
+  return {
+    inc (key, labels) {
+      const entry = pending.get(key)
+      if (entry) entry.n++
+      else pending.set(key, { labels: labels(), n: 1 })
+    },
+    flush (counter) {
+      for (const entry of pending.values()) {
+        if (entry.n > 0) counter.inc(entry.labels, entry.n)
+        entry.n = 0
+      }
+    }
+  }
+}
+
 /** A fresh registry with ro2key's metrics (and Node's default process metrics). */
 export function createMetrics (): Metrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
   const registers = [registry]
+  const pending = { requests: batched(), issued: batched(), cache: batched() }
   const requests = new Counter({
     name: 'ro2key_http_requests_total',
     help: 'HTTP requests by method, route template and status',
     labelNames: ['method', 'route', 'status'],
-    registers
+    registers,
+    collect () { pending.requests.flush(requests) }
   })
   const duration = new Histogram({
     name: 'ro2key_http_request_duration_seconds',
@@ -56,13 +79,15 @@ export function createMetrics (): Metrics {
     name: 'ro2key_credentials_issued_total',
     help: 'Credentials issued by role and granting team(s)',
     labelNames: ['role', 'team'],
-    registers
+    registers,
+    collect () { pending.issued.flush(issued) }
   })
   const cache = new Counter({
     name: 'ro2key_cache_lookups_total',
     help: 'Cache lookups by cache and result (hit or miss)',
     labelNames: ['cache', 'result'],
-    registers
+    registers,
+    collect () { pending.cache.flush(cache) }
   })
   const upstream = new Histogram({
     name: 'ro2key_upstream_duration_seconds',
@@ -83,14 +108,16 @@ export function createMetrics (): Metrics {
       problems.inc({ code, status: String(status) })
     },
     request (method, route, status, seconds) {
-      requests.inc({ method, route, status: String(status) })
+      pending.requests.inc(`${method}\u0000${route}\u0000${status}`, () => ({ method, route, status: String(status) }))
       duration.observe({ route }, seconds)
     },
     credentialIssued (role, teams) {
-      issued.inc({ role, team: [...teams].sort().join(',') })
+      const team = teams.length === 1 ? teams[0] ?? '' : [...teams].sort().join(',')
+      pending.issued.inc(`${role}\u0000${team}`, () => ({ role, team }))
     },
     cacheLookup (name, hit) {
-      cache.inc({ cache: name, result: hit ? 'hit' : 'miss' })
+      const result = hit ? 'hit' : 'miss'
+      pending.cache.inc(`${name}\u0000${result}`, () => ({ cache: name, result }))
     },
     async timeUpstream (name, call, classify = outcomeOf) {
       const end = upstream.startTimer({ upstream: name })

@@ -1,4 +1,5 @@
-import { GetRoleCommand, ListRolesCommand, type IAMClient, type Role } from '@aws-sdk/client-iam'
+import type { IAMClient, Role } from '@aws-sdk/client-iam'
+import { iamSdk } from '../aws/lazy-sdk.js'
 import { isAccessDenied, isNoSuchEntity, mapIamError, type AwsErrorShape } from '../aws/aws-errors.js'
 import { createCoalescingCache } from '../lib/coalescing-cache.js'
 import { wholeSeconds, type Clock } from '../lib/clock.js'
@@ -79,6 +80,7 @@ export function createRoleTags (opts: RoleTagsOptions): RoleTags {
 
   async function readRole (roleName: string): Promise<RoleInfo> {
     try {
+      const { GetRoleCommand } = await iamSdk()
       const out = await opts.iam.send(new GetRoleCommand({ RoleName: roleName }))
       // GetRole finds a name under any path; ro2key assumes ARN_PREFIX/<name> only.
       if (out.Role?.Path !== path) return { teams: [], requireMfa: false }
@@ -96,6 +98,7 @@ export function createRoleTags (opts: RoleTagsOptions): RoleTags {
       let out
       try {
         const page = { PathPrefix: path, Marker: marker, MaxItems: LIST_PAGE_SIZE }
+        const { ListRolesCommand } = await iamSdk()
         out = await opts.iam.send(new ListRolesCommand(page))
       } catch (err) {
         if (isAccessDenied(err as AwsErrorShape)) return undefined

@@ -24,6 +24,16 @@ t.test('the contract is served at /openapi.json and the old /swagger.json, UI at
   const ui = await app.inject({ url: '/ui/' })
   t.equal(ui.statusCode, 200)
   t.match(ui.body, /swagger/i)
+  // Swagger UI is set up on its first request (issue 19); its assets and document come through ro2key
+  const css = await app.inject({ url: '/ui/static/index.css' })
+  t.equal(css.statusCode, 200, 'a static asset')
+  t.match(css.headers['content-type'], /text\/css/)
+  const json = await app.inject({ url: '/ui/json' })
+  t.equal(json.json().components.securitySchemes.oauth2.flows.clientCredentials.tokenUrl,
+    'https://auth.example.com/oauth2/access_token', 'the UI shows the served document')
+  const missing = await app.inject({ url: '/ui/static/nope.js' })
+  t.equal(missing.statusCode, 404, 'a missing asset is 404')
+  t.match(missing.headers['content-type'], /application\/problem\+json/, 'as problem+json')
 })
 
 t.test('health', async (t) => {

@@ -46,7 +46,7 @@ t.test('a GovCloud account gets GovCloud\'s console host, federation endpoint an
   t.equal(federation.calls, calls, 'refused before any call')
 
   // ro2key's own clients (nothing injected): built, never called here (no network in tests)
-  const services = createServices(config, { logger: pino({ level: 'silent' }) })
+  const services = await createServices(config, { logger: pino({ level: 'silent' }) })
   t.teardown(() => services.close())
   const gov = services.federationFor('aws-us-gov').loginUrl({ signinToken: 'x', issuer: 'https://ro2key.example', destination: 'https://console.amazonaws-us-gov.com/' })
   t.match(gov, /^https:\/\/signin\.amazonaws-us-gov\.com\/federation\?Action=login/)
