@@ -1,7 +1,6 @@
 import { STSClient } from '@aws-sdk/client-sts'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Dispatcher } from 'undici'
-import type { TokenVerifier } from './auth/token-verifier.js'
 import { verifierFor } from './services-verifier.js'
 import { instrumentedClient } from './aws/instrumented-client.js'
 import { createCredentialCache, type CredentialCache } from './aws/credential-cache.js'
@@ -12,39 +11,17 @@ import { createUpstreamDispatcher } from './http/dispatcher.js'
 import { createMetrics, type Metrics } from './metrics/metrics.js'
 import { createRoleTags, type IamLike, type RoleTags } from './policy/role-tags.js'
 import { partitionOfArn } from './aws/partition-clients.js'
-import { createAccountServices, type AccountServices, type IamWith } from './services-accounts.js'
+import { createAccountServices, type AccountServices } from './services-accounts.js'
 import type { GrantsService } from './grants/create.js'
 import { lazyIamClient } from './aws/lazy-sdk.js'
-import type { DynamoLike } from './store/dynamo-store.js'
-import type { Store } from './store/store.js'
 import type { IamUsersService } from './iam-users/create.js'
 import { createIamUserServices } from './services-iam-users.js'
-import type { StsWith } from './iam-users/key-proof.js'
 import type { MimicService } from './iam-users/create-mimic.js'
 
-/** Outside dependencies of the services; each defaults to the real one. */
-export interface ServiceDeps {
-  sts?: StsLike
-  /** IAM, for ROLE_TEAMS_TAG */
-  iam?: IamLike
-  verifier?: TokenVerifier
-  /** undici dispatcher for the token service and the AWS federation endpoint */
-  dispatcher?: Dispatcher
-  /** seconds since the epoch */
-  now?: () => number
-  /** metrics registry and seam; a fresh one per app by default */
-  metrics?: Metrics
-  /** IAM signing with a reader role's credentials, for ROLE_TAGS_READER_ROLE (issue 17) */
-  iamWith?: IamWith
-  /** the grants' state store (default: DynamoDB STORE_TABLE through `dynamodb`) */
-  store?: Store
-  /** DynamoDB client of the default store */
-  dynamodb?: DynamoLike
-  /** STS signing with a given access key, for the proof of /keys/rotate (issue 15) */
-  stsWith?: StsWith
-  /** waits between retries (the rotate proof, AssumeRole on a new mimic role); tests pass one that moves their clock */
-  sleep?: (ms: number) => Promise<void>
-}
+import type { TokenVerifier } from './auth/token-verifier.js'
+import type { ServiceDeps } from './services-deps.js'
+
+export type { ServiceDeps }
 
 /** What the routes and plugins use; `close()` releases the clients ro2key made (not the injected ones). */
 export interface Services extends Omit<AccountServices, 'close'> {

@@ -27,7 +27,7 @@ export interface MimicServiceDeps {
   logger: FastifyBaseLogger
 }
 
-/** The mimic roles and what serves them; undefined without iam_users or STORE_TABLE (they are tracked to be cleaned). */
+/** The mimic roles and what serves them; undefined without iam_users or STORE_TABLE (tracked to be cleaned). */
 export interface MimicService {
   roles: MimicRoles
   iam: MimicIamLike

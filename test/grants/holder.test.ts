@@ -104,7 +104,9 @@ t.test('a sweep reads one holder item per grant, not the grant partition', async
   const sweeper = await peers.build(t, config, { now: clock.now, store: counting as typeof store })
   clock.advance(6)
   t.match(await sweeper.app.sweeper?.run(), { examined: 2, ended: 2 })
-  t.same(queries, ['grant', 'grant'], 'one Query for the expired grants, one for the active count')
+  // (the mimic-role task of issue 15 reads its own partition once in the same sweep)
+  t.same(queries.filter((pk) => pk === 'grant'), ['grant', 'grant'], 'one Query for the expired grants, one for the active count')
+  t.ok(queries.every((pk) => pk === 'grant' || pk === 'mimic-role'), 'no other partition is read')
   t.same(await members(), [])
 })
 
