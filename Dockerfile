@@ -22,7 +22,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: no production dependency needs an install script.
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund
-# The app reads openapi.yaml beside dist/ at boot (src/api/spec.ts).
+# The app reads dist/openapi.json (npm run build writes it), or openapi.yaml when newer (src/api/spec.ts).
 COPY openapi.yaml ./
 COPY --from=build /app/dist ./dist
 # Files stay owned by root and read-only to the app; 1000 is the base image's "node" user,
