@@ -64,6 +64,8 @@ export async function compileServers (): Promise<void> {
   await promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.bench.json', '--noCheck'], { cwd: ROOT })
   // src/api/spec.ts reads ../../openapi.yaml relative to itself.
   copyFileSync(join(ROOT, 'openapi.yaml'), join(BUILD, 'openapi.yaml'))
+  // and, as `npm run build` does, the contract as JSON beside it (src/api/write-spec-json.ts)
+  await promisify(execFile)(process.execPath, [join(BUILD, 'src', 'api', 'write-spec-json.js')], { cwd: ROOT })
 }
 
 let logDir: string | undefined
