@@ -12,7 +12,9 @@ export const SPEC_JSON_PATH = new URL('../openapi.json', import.meta.url)
 export type OpenApiDocument = Record<string, any>
 
 /** The contract, parsed once at boot: the build's JSON when it is newer than openapi.yaml, else the YAML. */
-export function loadSpec (yamlPath: URL | string = SPEC_PATH, jsonPath: URL | string = SPEC_JSON_PATH): OpenApiDocument {
+export function loadSpec (
+  yamlPath: URL | string = SPEC_PATH, jsonPath: URL | string = SPEC_JSON_PATH
+): OpenApiDocument {
   return builtSpec(yamlPath, jsonPath) ?? parse(readFileSync(yamlPath, 'utf8')) as OpenApiDocument
 }
 
