@@ -1,5 +1,4 @@
 import type { Principal } from '../auth/principal.js'
-import type { Store } from '../store/store.js'
 import type { GrantContext } from './context.js'
 import { eligibleList } from './eligibility.js'
 import { GRANT_PK, type GrantItem } from './grant.js'
@@ -21,8 +20,6 @@ export interface EligibleEntry {
 
 /** Time-boxed access (issue 14): what the routes, the vend path and the sweeper call. */
 export interface Grants {
-  /** the store as the routes see it: outages are 503 with Retry-After */
-  store: Store
   request (principal: Principal, body: GrantRequest): Promise<GrantItem>
   list (principal: Principal): Promise<GrantItem[]>
   approve (principal: Principal, id: string): Promise<GrantItem>
@@ -40,7 +37,6 @@ export interface Grants {
 export function createGrants (ctx: GrantContext, arnPrefix: string): Grants {
   const routed: GrantContext = { ...ctx, store: guardedStore(ctx.store) }
   return {
-    store: routed.store,
     request: (principal, body) => requestGrant(routed, principal, body),
     list: (principal) => listGrants(routed, principal),
     approve: (principal, id) => approveGrant(routed, principal, id),

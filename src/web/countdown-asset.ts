@@ -1,6 +1,6 @@
 /**
  * The grants section's countdowns: each <time data-countdown datetime=ISO> ticks every second.
- * Without JavaScript the server-rendered text ("29 min left, until …") stays.
+ * Without JavaScript the server-rendered text ("29 min left") stays.
  */
 export const COUNTDOWN_JS = `(function () {
   var times = document.querySelectorAll('time[data-countdown]')

@@ -5,7 +5,7 @@ import type { Keys } from '../iam-users/keys.js'
 import type { NewKeyBody } from '../iam-users/secret-envelope.js'
 import type { Services } from '../services.js'
 import { newKeyPage } from './pages/new-key.js'
-import { currentUser, principalOf as sessionPrincipal } from './session.js'
+import { signedInHandler } from './signed-in.js'
 
 interface KeyForm { pgp_key?: string, delete_old?: string, Status?: string }
 interface KeyRoute { Params: { id: string }, Body: KeyForm | undefined }
@@ -27,11 +27,7 @@ function bodyOf (form: KeyForm | undefined): NewKeyBody {
 
 /** The key forms of the web page: the same self-service as /keys, for the signed-in person. */
 export function keyRoutes (app: FastifyInstance, services: Services, now: () => number): void {
-  const signedIn = async (request: FastifyRequest): Promise<void> => {
-    const user = currentUser(request, now())
-    if (user === undefined) throw new AppError('RO2KEY_SIGN_IN_REQUIRED', { detail: 'Sign in first' })
-    request.principal = sessionPrincipal(user)
-  }
+  const signedIn = signedInHandler(now)
   const keys = (): Keys => {
     const found = services.iamUsers?.keys
     if (found === undefined) throw new AppError('RO2KEY_NO_IAM_USER', { detail: 'this ro2key serves no IAM users' })

@@ -8,6 +8,7 @@ import { credentialsPage } from './pages/credentials.js'
 import { homePage, signedOutPage } from './pages/home.js'
 import type { PageSection } from './pages/sections.js'
 import { currentUser, principalOf } from './session.js'
+import { signedInHandler } from './signed-in.js'
 
 interface RoleForm { role?: string, _csrf?: string }
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/
@@ -25,12 +26,7 @@ function roleOf (request: FastifyRequest): string {
 export function meRoutes (
   app: FastifyInstance, config: Config, services: Services, sections: PageSection[], now: () => number
 ): void {
-  /** Sets request.principal from the session, as app.authenticate does from a token. */
-  const signedIn = async (request: FastifyRequest): Promise<void> => {
-    const user = currentUser(request, now())
-    if (user === undefined) throw new AppError('RO2KEY_SIGN_IN_REQUIRED', { detail: 'Sign in first' })
-    request.principal = principalOf(user)
-  }
+  const signedIn = signedInHandler(now)
   const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').type('text/html; charset=utf-8')
 
   app.get('/', async (request, reply) => {
