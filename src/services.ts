@@ -15,6 +15,7 @@ import { createAccountServices, type AccountServices } from './services-accounts
 import type { GrantsService } from './grants/create.js'
 import { lazyIamClient } from './aws/lazy-sdk.js'
 import type { IamUsersService } from './iam-users/create.js'
+import type { UsersIamLike } from './iam-users/caller.js'
 import { createIamUserServices } from './services-iam-users.js'
 import type { MimicService } from './iam-users/create-mimic.js'
 
@@ -42,11 +43,6 @@ export interface Services extends Omit<AccountServices, 'close'> {
   iamUsers: IamUsersService | undefined
   /** roles that mimic IAM users (issue 15), when STORE_TABLE is set */
   mimic: MimicService | undefined
-  /**
-   * IAM in ARN_PREFIX's partition: `deps.iam`, or an IAMClient made (and @aws-sdk/client-iam loaded) on the
-   * first call, destroyed by close(). Commands: `const { GetRoleCommand } = await iamSdk()` (aws/lazy-sdk.ts).
-   */
-  getIam: () => Promise<IamLike>
   close (): Promise<void>
 }
 
@@ -112,7 +108,7 @@ export async function createServices (
     ? undefined
     : (await import('./grants/create.js')).createGrantsService(config, { ...deps, now })
   const { iamUsers, mimic } = await createIamUserServices(config, {
-    ...deps, now, metrics, sts, clientOptions: awsClientOptions(config)
+    ...deps, iam: iam as UsersIamLike, now, metrics, sts, clientOptions: awsClientOptions(config)
   }, grants)
   return {
     metrics,
@@ -132,9 +128,7 @@ export async function createServices (
     grants,
     iamUsers,
     mimic,
-    getIam: async () => deps.iam ?? await (ownIam as NonNullable<typeof ownIam>).get(),
     async close () {
-      mimic?.close()
       const owned = [ownSts?.destroy(), ownIam?.destroy(), ownDispatcher?.close()]
       await Promise.all([...owned, accounts.close(), grants?.close(), iamUsers?.close()])
     }

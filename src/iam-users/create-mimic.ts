@@ -1,4 +1,3 @@
-import { IAMClient } from '@aws-sdk/client-iam'
 import { setTimeout as delay } from 'node:timers/promises'
 import type { FastifyBaseLogger } from 'fastify'
 import type { StsLike } from '../aws/assume-role.js'
@@ -17,7 +16,8 @@ export interface MimicServiceDeps {
   /** the state store (default: DynamoDB STORE_TABLE through `dynamodb`) */
   store?: Store | undefined
   dynamodb?: DynamoLike | undefined
-  iam?: MimicIamLike | undefined
+  /** IAM with a deadline and metrics (the IAM-user services' client) */
+  iam: MimicIamLike
   /** ro2key's own STS (instrumented) */
   sts: StsLike
   /** seconds since the epoch */
@@ -35,22 +35,13 @@ export interface MimicService {
   retry: RetryDeps
   /** one sweep of expired mimic roles (the sweeper's task) */
   sweep (): Promise<MimicSweepResult>
-  close (): void
 }
-
-const CONNECT_TIMEOUT_MS = 2000
 
 /** Builds the mimic roles from config when STORE_TABLE is set. */
 export function createMimicService (config: Config, deps: MimicServiceDeps): MimicService | undefined {
   if (config.store === undefined || config.policy.iamUsers === undefined) return undefined
   if (deps.store === undefined && deps.dynamodb === undefined) return undefined
-  const ownIam = deps.iam === undefined
-    ? new IAMClient({
-      region: config.awsRegion,
-      requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: config.limits.stsTimeoutMs }
-    })
-    : undefined
-  const iam = deps.iam ?? ownIam as IAMClient
+  const iam = deps.iam
   const store = deps.store ?? createDynamoStore(deps.dynamodb as DynamoLike, config.store.table)
   const now = (): number => Math.floor(deps.now())
   const ttl = config.mimic.ttl
@@ -67,7 +58,6 @@ export function createMimicService (config: Config, deps: MimicServiceDeps): Mim
     iam,
     sts: deps.sts,
     retry: { now: deps.now, sleep: deps.sleep ?? (async (ms) => { await delay(ms) }) },
-    sweep: async () => await sweepMimicRoles({ iam, records: mimicRecords(store, ttl), now, log: deps.logger }),
-    close () { ownIam?.destroy() }
+    sweep: async () => await sweepMimicRoles({ iam, records: mimicRecords(store, ttl), now, log: deps.logger })
   }
 }
