@@ -45,11 +45,11 @@ need curl 'how_to_use.sh calls ro2key with it' 'sudo apt-get install curl'
 if [ "$mode" = test ]; then
   venv_tool cfn-lint 'checks deploy/cloudformation'
   need jq 'the JSON tool how_to_use.sh prefers (its tests use it)' 'sudo apt-get install jq'
-  # Only once the project has browser tests (playwright-core drives Debian's Chromium).
-  if [ -d node_modules/playwright-core ]; then
-    need chromium 'the browser of the browser tests' \
-      'sudo apt-get install chromium   (Ubuntu 24.04: sudo snap install chromium)'
-  fi
+  # playwright-core drives Debian's Chromium in the web page's tests
+  need chromium 'the browser of the browser tests' \
+    'sudo apt-get install chromium   (Ubuntu 24.04: sudo snap install chromium)'
+  need haproxy 'the load balancer of the fleet test' 'sudo apt-get install haproxy'
+  need promtool 'checks deploy/prometheus alert rules' 'sudo apt-get install prometheus'
 fi
 
 if [ ${#python_tools[@]} -gt 0 ]; then

@@ -40,7 +40,7 @@ async function run (cmd: string, args: string[], path: string): Promise<{ code: 
 }
 
 const BASICS = ['bash', 'dirname', 'node', 'env', 'sh']
-const TOOLS = ['aws', 'cfn-lint', 'curl', 'jq', 'chromium']
+const TOOLS = ['aws', 'cfn-lint', 'curl', 'jq', 'chromium', 'haproxy', 'promtool']
 
 t.test('a PATH without moto_server: exit 1, moto_server named with the venv commands', async (t) => {
   const path = pathWith(t, [...BASICS, ...TOOLS])

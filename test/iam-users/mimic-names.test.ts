@@ -41,6 +41,7 @@ t.test('MIMIC_* config: defaults, and every bad value named', async (t) => {
   t.throws(() => loadConfig({ ...base, MIMIC_ROLE_TTL: '60' }), { name: 'ConfigError' })
   try {
     loadConfig({ ...base, MIMIC_ROLE_PREFIX: 'bad prefix', MIMIC_ROLE_PATH: 'user-role', MIMIC_ROLE_TTL: '60' })
+    t.fail('loadConfig must refuse these values')
   } catch (err) {
     const problems = (err as { problems: string[] }).problems.join('\n')
     t.match(problems, /MIMIC_ROLE_PREFIX must be/)
